@@ -5,3 +5,4 @@ export * from './slide.ts';
 export * from './chapter.ts';
 export * from './deck.ts';
 export * from './course.ts';
+export * from './annotation.ts';

@@ -1,0 +1,79 @@
+# shellcheck shell=bash
+# Shared settings for the labdeck cluster scripts. Sourced, never run.
+# Every value can be overridden from the environment so CI and developers can
+# move ports and folders without editing the scripts.
+
+# Pinned versions: change KVER to move the whole control plane; the replace
+# list for the k8s.io staging modules is generated from k8s.io/kubernetes' go.mod.
+KVER="${LABDECK_K8S_VERSION:-1.32.13}"
+EVER="${LABDECK_ETCD_VERSION:-3.5.24}"
+KWOKVER="${LABDECK_KWOK_VERSION:-0.8.0}"
+
+# Binaries live outside the repository, in a folder named after the versions,
+# so a version bump never reuses stale binaries and nothing gets committed.
+CACHE_ROOT="${LABDECK_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/labdeck}"
+CACHE_DIR="$CACHE_ROOT/k8s-v$KVER"
+BIN_DIR="${LABDECK_CLUSTER_BIN:-$CACHE_DIR/bin}"
+BUILD_LOG="${LABDECK_CLUSTER_BUILD_LOG:-$CACHE_DIR/build.log}"
+
+# Runtime state (PKI, kubeconfig, pid files, logs, etcd data). Outside the repo.
+STATE_DIR="${LABDECK_CLUSTER_STATE:-${XDG_STATE_HOME:-$HOME/.local/state}/labdeck/cluster}"
+
+# Ports, all bound to 127.0.0.1. Each one has its own variable so a clash can
+# be fixed without touching the other processes.
+ETCD_PORT="${LABDECK_ETCD_PORT:-2379}"
+ETCD_PEER_PORT="${LABDECK_ETCD_PEER_PORT:-2380}"
+APISERVER_PORT="${LABDECK_APISERVER_PORT:-6443}"
+KCM_PORT="${LABDECK_KCM_PORT:-10257}"
+SCHEDULER_PORT="${LABDECK_SCHEDULER_PORT:-10259}"
+KWOK_PORT="${LABDECK_KWOK_PORT:-10250}"
+KWOK_METRICS_PORT="${LABDECK_KWOK_METRICS_PORT:-10247}"
+
+NODE_COUNT="${LABDECK_NODE_COUNT:-2}"
+
+# Start order; down stops them in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok podlogs)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+die() {
+  local code="$1"; shift
+  printf 'labdeck cluster: %s\n' "$*" >&2
+  exit "$code"
+}
+info() { printf 'labdeck cluster: %s\n' "$*" >&2; }
+
+# Exit codes shared with src/cluster (keep in sync with src/cluster/errors.ts).
+EXIT_USAGE=2
+EXIT_MISSING_BINARIES=3
+EXIT_BUILD_FAILED=4
+EXIT_PORT_TAKEN=5
+EXIT_STALE_STATE=6
+EXIT_START_FAILED=7
+EXIT_NOT_RUNNING=8
+
+# True when pid file $1 names a live process whose command line mentions $2.
+# The name check keeps a recycled pid (after a crash/reboot) from being taken
+# for ours and, worse, from being killed by `down`.
+pid_alive() {
+  local file="$1" name="$2" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"
+}
+
+# Which process (if any) listens on 127.0.0.1:$1 or on a wildcard address.
+port_in_use() {
+  local port="$1"
+  if command -v ss >/dev/null 2>&1; then
+    ss -Hltn "sport = :$port" 2>/dev/null | grep -q .
+  else
+    # Fallback without iproute2: try to connect.
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+  fi
+}
+port_owner() {
+  command -v ss >/dev/null 2>&1 || return 0
+  ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\("[^"]*"\),pid=\([0-9]*\).*/\1 (pid \2)/p' | head -n1
+}

@@ -2,27 +2,53 @@
 # Build (or reuse) the control-plane binaries labdeck's cluster needs:
 # kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes),
 # etcd (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), all from the Go
-# module proxy. Output goes to $BUILD_LOG; on failure we name that log.
+# module proxy, into a versioned cache folder outside the repository.
+# Output goes to $BUILD_LOG; a failure names that log.
+#   build.sh           build what is missing, reuse the rest
+#   build.sh --force   rebuild everything
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
 force=0
-[[ "${1:-}" == "--force" ]] && force=1
+case "${1:-}" in
+  --force) force=1 ;;
+  "") ;;
+  *) die "$EXIT_USAGE" "unknown option '$1' (build.sh [--force])" ;;
+esac
 
+# Files besides the binaries that `up` needs: kwok's stage and CRD YAMLs are
+# copied out of the module cache so a cleaned GOMODCACHE does not break `up`.
+ASSETS=(kwok-assets/node-initialize.yaml kwok-assets/node-heartbeat-with-lease.yaml
+        kwok-assets/pod-ready.yaml kwok-assets/pod-complete.yaml kwok-assets/pod-delete.yaml
+        kwok-assets/kwok.x-k8s.io_logs.yaml)
+
+# have FILE [STAMP VERSION]: FILE exists (and was built at VERSION).
+have() {
+  [[ $force == 0 && -e "$BIN_DIR/$1" ]] || return 1
+  [[ $# -lt 3 ]] || [[ "$(cat "$BIN_DIR/.$2.version" 2>/dev/null)" == "$3" ]]
+}
+have_bin() {
+  case "$1" in
+    etcd) have etcd etcd "$EVER" ;;
+    kwok) have kwok kwok "$KWOKVER" ;;
+    *) have "$1" "$1" "$KVER" ;;
+  esac
+}
 all_present() {
-  local b
-  for b in "${BINARIES[@]}"; do [[ -x "$BIN_DIR/$b" ]] || return 1; done
+  local f
+  for f in "${BINARIES[@]}"; do have_bin "$f" || return 1; done
+  for f in "${ASSETS[@]}"; do have "$f" || return 1; done
 }
 
-if [[ $force == 0 ]] && all_present; then
+if all_present; then
   info "binaries already built in $BIN_DIR (reused; --force rebuilds)"
   exit 0
 fi
 
-command -v go >/dev/null || die "$EXIT_BUILD_FAILED" "Go is not on PATH; install Go >= 1.24 to build the cluster binaries"
-mkdir -p "$BIN_DIR" "$CACHE_DIR"
+command -v go >/dev/null || die "$EXIT_BUILD_FAILED" "Go is not on PATH; install Go >= 1.26 to build the cluster binaries"
+mkdir -p "$BIN_DIR" "$CACHE_DIR" "$(dirname "$BUILD_LOG")"
 : >"$BUILD_LOG"
 TIMES="$CACHE_DIR/build-times.tsv"
 : >"$TIMES"
@@ -32,19 +58,29 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 MINOR="$(echo "$KVER" | cut -d. -f2)"
 PATCH="${KVER##*.}"
 
-# step NAME CMD...: run CMD with output to the log and record its wall time.
+# step NAME CMD...: run CMD (in a subshell, so `cd` does not leak) with its
+# output in the log, and record its wall time for docs/BENCHMARKS.md.
 step() {
   local name="$1"; shift
   local t0 t1
   t0=$(date +%s)
   printf '\n=== %s: %s (%s)\n' "$name" "$*" "$(date -u +%FT%TZ)" >>"$BUILD_LOG"
-  if ! "$@" >>"$BUILD_LOG" 2>&1; then
+  # Run in a background subshell and wait: inside `if !` bash would silently
+  # ignore `set -e` and a failing `go mod tidy` would go unnoticed.
+  ( "$@" ) >>"$BUILD_LOG" 2>&1 &
+  if ! wait $!; then
     printf '=== %s FAILED\n' "$name" >>"$BUILD_LOG"
     tail -n 15 "$BUILD_LOG" >&2 || true
     die "$EXIT_BUILD_FAILED" "build step '$name' failed; full output in $BUILD_LOG"
   fi
   t1=$(date +%s)
   printf '%s\t%s\n' "$name" "$((t1 - t0))" >>"$TIMES"
+  # Stamp the version so a version bump never reuses an older binary.
+  case "$name" in
+    etcd) echo "$EVER" >"$BIN_DIR/.etcd.version" ;;
+    kwok|kwok-assets) echo "$KWOKVER" >"$BIN_DIR/.$name.version" ;;
+    kube-*) echo "$KVER" >"$BIN_DIR/.$name.version" ;;
+  esac
   info "$name done in $((t1 - t0))s"
 }
 
@@ -74,18 +110,50 @@ build_kwok() {
   GOBIN="$BIN_DIR" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOKVER"
 }
 
+kwok_assets() {
+  local dir
+  dir=$(go mod download -json "sigs.k8s.io/kwok@v$KWOKVER" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -d "$dir" ]] || { echo "cannot find the source of sigs.k8s.io/kwok@v$KWOKVER"; return 1; }
+  mkdir -p "$BIN_DIR/kwok-assets"
+  cp "$dir"/kustomize/stage/node/fast/node-initialize.yaml \
+     "$dir"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+     "$dir"/kustomize/stage/pod/fast/pod-ready.yaml \
+     "$dir"/kustomize/stage/pod/fast/pod-complete.yaml \
+     "$dir"/kustomize/stage/pod/fast/pod-delete.yaml \
+     "$dir"/kustomize/crd/bases/kwok.x-k8s.io_logs.yaml \
+     "$BIN_DIR/kwok-assets/"
+  chmod u+w "$BIN_DIR"/kwok-assets/*
+}
+
 k8s_module() {
   local w="$CACHE_DIR/mod-k8s-$KVER" kmod m
   mkdir -p "$w" && cd "$w"
   printf 'module labdeck.local/k8sbins\n\ngo 1.23.0\n' >go.mod
   # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them
   # with ./staging paths, which only works in its own repo. Re-state each
-  # replace with the published v0.MINOR.PATCH, generated from its go.mod.
+  # replace with the published v0.MINOR.PATCH, generated from its go.mod so a
+  # version bump is a one-variable change.
   kmod=$(go mod download -json "k8s.io/kubernetes@v$KVER" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
   [[ -f "$kmod" ]] || { echo "cannot find go.mod of k8s.io/kubernetes@v$KVER"; return 1; }
+  # GODEBUG defaults follow the main module: copy k8s' own pin.
   grep -E '^godebug ' "$kmod" >>go.mod || true
+  local want v
+  want="v0.$MINOR.$PATCH"
   for m in $(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/.*#\1#p' "$kmod"); do
-    go mod edit -replace="$m=$m@v0.$MINOR.$PATCH"
+    v="$want"
+    # Some proxies do not serve every staging module at every patch (e.g.
+    # k8s.io/code-generator or the sample-* modules, which the three commands
+    # do not import). Fall back to the newest patch of the same minor so the
+    # module graph resolves; a module that is really compiled in and missing
+    # still fails the build below, with the reason in the log.
+    if ! go list -m -versions "$m" 2>/dev/null | tr ' ' '\n' | grep -qx "$want"; then
+      v=$(go list -m -versions "$m" 2>/dev/null | tr ' ' '\n' | grep -E "^v0\.$MINOR\.[0-9]+$" | tail -n1 || true)
+      # No patch of this minor at all: newest release, still only to resolve the graph.
+      [[ -n "$v" ]] || v=$(go list -m -versions "$m" 2>/dev/null | tr ' ' '\n' | grep -E "^v0\.[0-9]+\.[0-9]+$" | tail -n1 || true)
+      [[ -n "$v" ]] || v="$want"
+      echo "note: $m@$want is not available from the module proxy; using $v"
+    fi
+    go mod edit -replace="$m=$m@$v"
   done
   go mod edit -require="k8s.io/kubernetes@v$KVER"
   cat >tools.go <<'GO'
@@ -120,14 +188,19 @@ build_k8s_cmd() {
 info "building cluster binaries into $BIN_DIR (log: $BUILD_LOG)"
 go version >>"$BUILD_LOG"
 T0=$(date +%s)
-step etcd build_etcd
-step kwok build_kwok
-step k8s-modules k8s_module
+have_bin etcd || step etcd build_etcd
+have_bin kwok || step kwok build_kwok
+all_assets=1
+for f in "${ASSETS[@]}"; do have "$f" || all_assets=0; done
+[[ $all_assets == 1 && "$(cat "$BIN_DIR/.kwok-assets.version" 2>/dev/null)" == "$KWOKVER" ]] || step kwok-assets kwok_assets
+if ! have_bin kube-apiserver || ! have_bin kube-controller-manager || ! have_bin kube-scheduler; then
+  step k8s-modules k8s_module
+fi
 # Built one after the other so the log shows each component's own cost; the
-# shared packages compiled for the apiserver are reused from GOCACHE after.
-step kube-apiserver build_k8s_cmd kube-apiserver
-step kube-controller-manager build_k8s_cmd kube-controller-manager
-step kube-scheduler build_k8s_cmd kube-scheduler
+# packages compiled for the apiserver are reused from GOCACHE by the next two.
+have_bin kube-apiserver || step kube-apiserver build_k8s_cmd kube-apiserver
+have_bin kube-controller-manager || step kube-controller-manager build_k8s_cmd kube-controller-manager
+have_bin kube-scheduler || step kube-scheduler build_k8s_cmd kube-scheduler
 printf 'total\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES"
 cat >"$BIN_DIR/VERSIONS" <<V
 kubernetes v$KVER
@@ -135,4 +208,4 @@ etcd v$EVER
 kwok v$KWOKVER
 $(go version)
 V
-info "all binaries built in $(($(date +%s) - T0))s: $BIN_DIR"
+info "all binaries ready in $(($(date +%s) - T0))s: $BIN_DIR"

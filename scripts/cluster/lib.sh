@@ -5,7 +5,11 @@
 
 # Pinned versions: change KVER to move the whole control plane; the replace
 # list for the k8s.io staging modules is generated from k8s.io/kubernetes' go.mod.
-KVER="${LABDECK_K8S_VERSION:-1.32.13}"
+# 1.33.13, not 1.32.13: the module proxy reachable from CI does not serve
+# k8s.io/kube-scheduler, cri-client or endpointslice at any v0.32.x (HTTP 403
+# "This module version is not available"), while every module the three
+# commands need exists at v0.33.13; kubectl's dispatcher ships kubectl 1.33.
+KVER="${LABDECK_K8S_VERSION:-1.33.13}"
 EVER="${LABDECK_ETCD_VERSION:-3.5.24}"
 KWOKVER="${LABDECK_KWOK_VERSION:-0.8.0}"
 
@@ -27,7 +31,6 @@ APISERVER_PORT="${LABDECK_APISERVER_PORT:-6443}"
 KCM_PORT="${LABDECK_KCM_PORT:-10257}"
 SCHEDULER_PORT="${LABDECK_SCHEDULER_PORT:-10259}"
 KWOK_PORT="${LABDECK_KWOK_PORT:-10250}"
-KWOK_METRICS_PORT="${LABDECK_KWOK_METRICS_PORT:-10247}"
 
 NODE_COUNT="${LABDECK_NODE_COUNT:-2}"
 
@@ -51,16 +54,49 @@ EXIT_STALE_STATE=6
 EXIT_START_FAILED=7
 EXIT_NOT_RUNNING=8
 
-# True when pid file $1 names a live process whose command line mentions $2.
-# The name check keeps a recycled pid (after a crash/reboot) from being taken
-# for ours and, worse, from being killed by `down`.
+# The text a component's command line must contain (besides $STATE_DIR).
+proc_match() {
+  case "$1" in
+    podlogs) echo podlogs.py ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# True when pid file $1 names a live process whose command line mentions both
+# $2 and our state folder. The check keeps a recycled pid (after a crash or a
+# reboot) from being taken for ours and, worse, from being killed by `down`.
 pid_alive() {
-  local file="$1" name="$2" pid
+  local file="$1" name="$2" pid cmd
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file" 2>/dev/null)" || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *"$name"* && "$cmd" == *"$STATE_DIR"* ]]
+}
+
+# Ports and versions of the cluster that runs now, as recorded by `up`, so
+# status/down/env describe it even if the environment changed since.
+load_state_env() {
+  local f="$STATE_DIR/cluster.env" k v
+  [[ -f "$f" ]] || return 0
+  while IFS='=' read -r k v; do
+    case "$k" in
+      etcd_port) ETCD_PORT="$v" ;;
+      etcd_peer_port) ETCD_PEER_PORT="$v" ;;
+      apiserver_port) APISERVER_PORT="$v" ;;
+      kcm_port) KCM_PORT="$v" ;;
+      scheduler_port) SCHEDULER_PORT="$v" ;;
+      kwok_port) KWOK_PORT="$v" ;;
+    esac
+  done <"$f"
+}
+
+# The API server answers /readyz with our admin certificate.
+api_ready() {
+  local p="$STATE_DIR/pki"
+  curl -fsS --max-time 5 --cacert "$p/ca.crt" --cert "$p/admin.crt" --key "$p/admin.key" \
+    "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1
 }
 
 # Which process (if any) listens on 127.0.0.1:$1 or on a wildcard address.

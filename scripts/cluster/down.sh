@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Stop every process `up` started (from the pid files, in reverse start
+# order) and remove the state folder. Fine when nothing runs.
+# LABDECK_CLUSTER_KEEP_STATE=1 keeps the folder (used by `up` after a failed
+# start, so its logs can be read).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+quiet="${LABDECK_CLUSTER_QUIET:-0}"
+say() { [[ $quiet == 1 ]] || info "$@"; }
+
+mkdir -p "$(dirname "$STATE_DIR")"
+exec 9>"$STATE_DIR.lock"
+flock -w 300 9 || die "$EXIT_START_FAILED" "another labdeck cluster up/down holds $STATE_DIR.lock"
+
+if [[ ! -d "$STATE_DIR" ]]; then
+  say "nothing to stop: no cluster state in $STATE_DIR"
+  exit 0
+fi
+if [[ -n "$(ls -A "$STATE_DIR")" && ! -f "$STATE_DIR/.labdeck-cluster" ]]; then
+  die "$EXIT_STALE_STATE" "$STATE_DIR was not made by labdeck cluster; not touching it (set LABDECK_CLUSTER_STATE to labdeck's folder)"
+fi
+
+stopped=()
+pids=()
+for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+  c="${COMPONENTS[$i]}"
+  f="$STATE_DIR/pids/$c.pid"
+  if pid_alive "$f" "$(proc_match "$c")"; then
+    pid="$(cat "$f")"
+    kill -TERM "$pid" 2>/dev/null || true
+    # Stop in order: wait for this one before the next, so e.g. the
+    # apiserver is gone before etcd goes away under it.
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$c (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    stopped+=("$c")
+    pids+=("$pid")
+  fi
+done
+
+# A killed process can take a moment to be reaped; do not remove files it holds open.
+for pid in "${pids[@]}"; do
+  for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+done
+
+if [[ "${LABDECK_CLUSTER_KEEP_STATE:-0}" != 1 ]]; then
+  rm -rf "$STATE_DIR"
+fi
+if [[ ${#stopped[@]} -eq 0 ]]; then
+  say "nothing was running; removed stale state $STATE_DIR"
+else
+  say "stopped ${stopped[*]}; removed $STATE_DIR"
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Print shell code that points kubectl at the running cluster:
+#   eval "$(labdeck cluster env)"
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+load_state_env
+kc="$STATE_DIR/admin.kubeconfig"
+if [[ ! -f "$kc" ]] || ! api_ready; then
+  die "$EXIT_NOT_RUNNING" "no labdeck cluster is running (state: $STATE_DIR); start one with: labdeck cluster up"
+fi
+# Single quotes: the path may hold spaces; it never holds a single quote we made.
+printf "export KUBECONFIG='%s'\n" "$kc"
+printf "# labdeck cluster: Kubernetes API on https://127.0.0.1:%s, simulated kwok nodes\n" "$APISERVER_PORT"

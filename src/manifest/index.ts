@@ -1,0 +1,252 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceFile } from '../model/chapter.ts';
+import type { Course } from '../model/course.ts';
+import type { Deck, Lang } from '../model/deck.ts';
+import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
+import type { Position } from '../model/position.ts';
+import { parseSource, normalizeLabel } from '../parse/index.ts';
+import { assembleDeck, type DeckEntry } from './assemble.ts';
+import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
+import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
+
+export { readManifest, type Manifest } from './manifest.ts';
+export { anchorFor } from './anchor.ts';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LoadOptions {
+  /** `OVERRIDE_<key>` values; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Reuse parsed files across builds (dev server). */
+  cache?: ParseCache;
+}
+
+/**
+ * Keeps parsed files between builds. A file is parsed again only when its text, the text of
+ * a file it includes, or the set of reference labels the course defines has changed.
+ */
+export class ParseCache {
+  readonly #entries = new Map<string, { key: string; includes: Map<string, string | undefined>; file: SourceFile }>();
+  parses = 0;
+
+  get(absPath: string, key: string, readInclude: (p: string) => string | undefined): SourceFile | undefined {
+    const hit = this.#entries.get(absPath);
+    if (!hit || hit.key !== key) return undefined;
+    for (const [p, text] of hit.includes) if (readInclude(p) !== text) return undefined;
+    return hit.file;
+  }
+
+  set(absPath: string, key: string, includes: Map<string, string | undefined>, file: SourceFile): void {
+    this.#entries.set(absPath, { key, includes, file });
+  }
+}
+
+/** Every `*.yml` manifest of a folder (content/decks by default), sorted. */
+export function findManifests(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+interface ResolvedManifest {
+  manifest: Manifest;
+  absPath: string;
+  root: string;
+  includeRoot: string;
+}
+
+/** Reads manifests and their files (each parsed once), and assembles one Deck per manifest. */
+export async function loadCourse(manifestPaths: readonly string[], options: LoadOptions = {}): Promise<Course> {
+  const env = options.env ?? process.env;
+  const cache = options.cache ?? new ParseCache();
+  const diagnostics: Diagnostic[] = [];
+  const texts = new Map<string, string | undefined>();
+  const read = (abs: string): string | undefined => {
+    if (!texts.has(abs)) {
+      try {
+        texts.set(abs, statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined);
+      } catch {
+        texts.set(abs, undefined);
+      }
+    }
+    return texts.get(abs);
+  };
+
+  const resolved: ResolvedManifest[] = [];
+  for (const path of manifestPaths) {
+    const absPath = resolve(path);
+    const text = read(absPath);
+    if (text === undefined) {
+      diagnostics.push(error('manifest/missing', { file: path, line: 1, column: 1 }, `deck manifest not found: ${path}`, 'give the path of a .yml manifest, e.g. content/decks/kubernetes-en.yml'));
+      continue;
+    }
+    const first = readManifest(text, path, env);
+    const rootRel = first.manifest?.root ?? '.';
+    const root = resolve(dirname(absPath), rootRel);
+    const rel = toPosix(relative(root, absPath));
+    const { manifest, diagnostics: d } = readManifest(text, rel, env);
+    diagnostics.push(...d);
+    if (manifest) resolved.push({ manifest, absPath, root, includeRoot: resolve(root, manifest.includeroot) });
+  }
+
+  // Flatten every deck's content first, so the reference labels of the whole course are known
+  // before any file is parsed (remark.js resolves references across the whole deck).
+  const flattened: { rm: ResolvedManifest; entries: FlatEntry[] }[] = [];
+  for (const rm of resolved) {
+    const entries: FlatEntry[] = [];
+    flatten(rm.manifest.content, rm, rm.root, -1, [rm.absPath], entries, diagnostics, read, env);
+    flattened.push({ rm, entries });
+  }
+
+  const labels = new Set<string>();
+  for (const { entries } of flattened) {
+    for (const e of entries) {
+      const text = e.kind === 'file' ? read(e.abs) : e.markdown;
+      if (text) for (const m of text.matchAll(DEFINITION_LINE)) labels.add(normalizeLabel(m[1]!));
+    }
+  }
+  const labelsKey = [...labels].sort().join('\n');
+
+  const files = new Map<string, SourceFile>();
+  const parse = (key: string, abs: string, text: string, path: string, includeRoot: string, lineOffset = 0): SourceFile => {
+    const includes = new Map<string, string | undefined>();
+    const readInclude = (p: string) => {
+      const content = read(resolve(includeRoot, p));
+      includes.set(p, content);
+      return content;
+    };
+    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${includeRoot}`;
+    const cached = cache.get(key, cacheKey, readInclude);
+    if (cached) return cached;
+    cache.parses++;
+    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset });
+    cache.set(key, cacheKey, includes, file);
+    return file;
+  };
+
+  const decks: Deck[] = [];
+  for (const { rm, entries } of flattened) {
+    const deckEntries: DeckEntry[] = [];
+    for (const e of entries) {
+      let file: SourceFile;
+      if (e.kind === 'file') {
+        const text = read(e.abs)!;
+        file = files.get(e.abs) ?? parse(e.abs, e.abs, text, e.rel, rm.includeRoot);
+        files.set(e.abs, file);
+      } else {
+        const key = `${rm.absPath}#L${e.firstLine}`;
+        file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm.includeRoot, e.firstLine - 1);
+        files.set(key, file);
+      }
+      deckEntries.push({ file, part: e.part, position: e.position });
+    }
+    const id = rm.manifest.path.slice(rm.manifest.path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+    const strings = generatedStrings(rm.manifest.lang, diagnostics, rm.manifest.path);
+    const deck = assembleDeck(rm.manifest, id, deckEntries, strings);
+    decks.push(deck);
+  }
+  const courseFiles = new Map<string, SourceFile>();
+  for (const f of files.values()) courseFiles.set(f.path, f);
+  return { root: resolved[0]?.root ?? process.cwd(), decks, files: courseFiles, diagnostics };
+}
+
+/** Every diagnostic of a course once: manifests, files (once each, however many decks include them), decks. */
+export function courseDiagnostics(course: Course): Diagnostic[] {
+  return [...course.diagnostics, ...[...course.files.values()].flatMap((f) => f.diagnostics), ...course.decks.flatMap((d) => d.diagnostics)];
+}
+
+/** `[label]: url` at the start of a line: enough to know which labels a course defines. */
+const DEFINITION_LINE = /^ {0,3}\[([^\]\n]+)\]:[ \t]*\S/gm;
+
+type FlatEntry =
+  | { kind: 'file'; abs: string; rel: string; part: number; position: Position }
+  | { kind: 'inline'; markdown: string; firstLine: number; part: number; position: Position };
+
+/**
+ * Resolves content entries to files in order. A `.yml` entry pulls in another manifest's
+ * content (labdeck addition); `stack` holds the manifests being read, to refuse cycles.
+ */
+function flatten(
+  nodes: readonly ContentNode[],
+  rm: ResolvedManifest,
+  root: string,
+  part: number,
+  stack: string[],
+  out: FlatEntry[],
+  diagnostics: Diagnostic[],
+  read: (abs: string) => string | undefined,
+  env: Record<string, string | undefined>,
+): void {
+  nodes.forEach((node, i) => {
+    const entryPart = part === -1 ? i : part;
+    if (node.kind === 'list') {
+      flatten(node.items, rm, root, entryPart, stack, out, diagnostics, read, env);
+    } else if (node.kind === 'inline') {
+      out.push({ kind: 'inline', markdown: node.markdown, firstLine: node.firstLine, part: entryPart, position: node.position });
+    } else {
+      const abs = resolve(root, node.path);
+      const rel = toPosix(relative(rm.root, abs));
+      if (/\.ya?ml$/.test(node.path)) {
+        if (stack.includes(abs)) {
+          diagnostics.push(error('content/cycle', node.position, `\`${node.path}\` includes itself (${[...stack, abs].map((p) => toPosix(relative(rm.root, p))).join(' → ')})`, 'remove one of the entries that close the loop'));
+          return;
+        }
+        const text = read(abs);
+        if (text === undefined) {
+          diagnostics.push(error('content/missing', node.position, `manifest \`${node.path}\` not found (looked for ${rel})`, 'paths in `content:` are relative to the content root'));
+          return;
+        }
+        const { manifest, diagnostics: d } = readManifest(text, rel, env);
+        diagnostics.push(...d);
+        if (manifest) flatten(manifest.content, rm, root, entryPart, [...stack, abs], out, diagnostics, read, env);
+        return;
+      }
+      if (read(abs) === undefined) {
+        diagnostics.push(error('content/missing', node.position, `content file \`${node.path}\` not found (looked for ${rel})`, 'paths in `content:` are relative to the content root (the `root:` key, default: the manifest folder)'));
+        return;
+      }
+      out.push({ kind: 'file', abs, rel, part: entryPart, position: node.position });
+    }
+  });
+}
+
+const DEFAULT_STRINGS: Record<Lang, GeneratedStrings> = {
+  en: { 'toc.title': 'Table of contents', 'toc.part': 'Part {n}', 'nav.previous': 'Previous part', 'nav.contents': 'Back to table of contents', 'nav.next': 'Next part' },
+  fr: { 'toc.title': 'Table des matières', 'toc.part': 'Partie {n}', 'nav.previous': 'Partie précédente', 'nav.contents': 'Retour à la table des matières', 'nav.next': 'Partie suivante' },
+};
+
+function generatedStrings(lang: Lang, diagnostics: Diagnostic[], manifestPath: string): GeneratedStrings {
+  const file = join(PACKAGE_ROOT, 'locales', `${lang}.json`);
+  let table: Record<string, unknown> = {};
+  try {
+    table = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return DEFAULT_STRINGS[lang];
+  }
+  const strings = { ...DEFAULT_STRINGS[lang] };
+  for (const key of GENERATED_STRING_KEYS) {
+    const value = flatLookup(table, key);
+    if (typeof value === 'string') strings[key] = value;
+    else diagnostics.push(warning('locale/missing-key', { file: manifestPath, line: 1, column: 1 }, `locales/${lang}.json has no \`${key}\`; using the built-in text`, `add "${key}" to locales/${lang}.json`));
+  }
+  return strings;
+}
+
+/** Keys may be flat (`"toc.title": …`) or nested (`{"toc": {"title": …}}`). */
+function flatLookup(table: Record<string, unknown>, key: string): unknown {
+  if (key in table) return table[key];
+  let node: unknown = table;
+  for (const k of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+  return node;
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}

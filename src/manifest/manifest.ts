@@ -1,0 +1,174 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, Scalar } from 'yaml';
+import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
+import type { Lang } from '../model/deck.ts';
+import type { Position } from '../model/position.ts';
+
+/** A content entry as written: a path, inline Markdown, or a nested list (a part when top-level). */
+export type ContentNode =
+  | { kind: 'path'; path: string; position: Position }
+  | { kind: 'inline'; markdown: string; position: Position; firstLine: number }
+  | { kind: 'list'; items: ContentNode[]; position: Position };
+
+export interface Manifest {
+  path: string;
+  title: string;
+  chat: string;
+  gitrepo: string;
+  slides: string;
+  zip: string;
+  html: string;
+  slidenumberprefix: string;
+  exclude: string[];
+  content: ContentNode[];
+  lang: Lang;
+  /** Content root, relative to the manifest's folder. */
+  root: string;
+  /** Root of `@@INCLUDE[…]` paths, relative to the content root (container.training: the repository). */
+  includeroot: string;
+  group?: string;
+  variant?: string;
+  pacing?: Record<string, number>;
+}
+
+/** container.training's keys, then labdeck's. Anything else is an error: a typo must not pass silently. */
+const MARKMAKER_KEYS = ['title', 'chat', 'gitrepo', 'slides', 'zip', 'html', 'slidenumberprefix', 'exclude', 'content'];
+const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing'];
+const KNOWN_KEYS = new Set([...MARKMAKER_KEYS, ...LABDECK_KEYS]);
+const LANGS: readonly Lang[] = ['en', 'fr'];
+
+export interface ReadManifestResult {
+  manifest?: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads a manifest. `path` is what positions name (relative to the content root when known);
+ * `env` gives `OVERRIDE_<key>` values, which replace keys already present, as markmaker does.
+ */
+export function readManifest(text: string, path: string, env: Record<string, string | undefined> = {}): ReadManifestResult {
+  const diagnostics: Diagnostic[] = [];
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number | undefined): Position => {
+    const lp = lines.linePos(offset ?? 0);
+    return { file: path, line: lp.line, column: lp.col, offset: offset ?? 0 };
+  };
+  for (const e of doc.errors) {
+    diagnostics.push(error('manifest/yaml', pos(e.pos[0]), `invalid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, quotes, a `:` inside an unquoted value)'));
+  }
+  if (doc.errors.length > 0) return { diagnostics };
+  if (!isMap(doc.contents)) {
+    diagnostics.push(error('manifest/shape', pos(0), 'a manifest is a YAML mapping (title:, content:, …)', 'start from content/decks/kubernetes-en.yml'));
+    return { diagnostics };
+  }
+  const values: Record<string, YamlNode | null> = {};
+  const keyAt: Record<string, Position> = {};
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const at = pos(isScalar(pair.key) ? pair.key.range?.[0] : undefined);
+    if (!KNOWN_KEYS.has(key)) {
+      const hint = key === 'chapters' ? '`chapters:` was renamed `content:` in container.training in 2020' : `known keys: ${[...KNOWN_KEYS].join(', ')}`;
+      diagnostics.push(error('manifest/unknown-key', at, `unknown manifest key \`${key}\``, hint));
+      continue;
+    }
+    values[key] = (pair.value as YamlNode | null) ?? null;
+    keyAt[key] = at;
+  }
+  const str = (key: string, fallback = ''): string => {
+    const override = env[`OVERRIDE_${key}`];
+    if (override !== undefined && key in values) return override;
+    const v = values[key];
+    if (v === undefined || v === null) return fallback;
+    if (isScalar(v)) return v.value === null ? fallback : String(v.value);
+    diagnostics.push(error('manifest/type', keyAt[key]!, `\`${key}\` must be a string`, undefined));
+    return fallback;
+  };
+
+  const exclude: string[] = [];
+  const ex = values.exclude;
+  if (ex && isSeq(ex)) for (const item of ex.items) if (isScalar(item)) exclude.push(String(item.value));
+  if (ex && isScalar(ex) && ex.value) exclude.push(...String(ex.value).split(',').map((s) => s.trim()).filter(Boolean));
+
+  const langText = str('lang', 'en');
+  if (!LANGS.includes(langText as Lang)) {
+    diagnostics.push(error('manifest/lang', keyAt.lang ?? pos(0), `unsupported language \`${langText}\``, `use one of: ${LANGS.join(', ')}`));
+  }
+
+  const content: ContentNode[] = [];
+  const c = values.content;
+  if (c === undefined) {
+    diagnostics.push(error('manifest/no-content', pos(0), 'the manifest has no `content:` list', 'add `content:` with the chapter files of the deck'));
+  } else if (c && isSeq(c)) {
+    for (const item of c.items) {
+      const node = contentNode(item as YamlNode, pos, lines, diagnostics);
+      if (node) content.push(node);
+    }
+  } else {
+    diagnostics.push(error('manifest/content', keyAt.content!, '`content:` must be a list', undefined));
+  }
+
+  let pacing: Record<string, number> | undefined;
+  const p = values.pacing;
+  if (p && isMap(p)) {
+    pacing = {};
+    for (const pair of p.items) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : '';
+      const v = isScalar(pair.value) ? Number(pair.value.value) : NaN;
+      if (!Number.isFinite(v) || v < 0) diagnostics.push(error('manifest/pacing', pos((pair.key as Scalar).range?.[0]), `pacing \`${k}\` must be a number of minutes`, undefined));
+      else pacing[k] = v;
+    }
+  }
+
+  const slides = str('slides');
+  const manifest: Manifest = {
+    path,
+    title: str('title').replace(/\n+$/, ''),
+    chat: str('chat'),
+    gitrepo: str('gitrepo'),
+    slides,
+    zip: str('zip', slides ? `${slides.replace(/\/?$/, '/')}slides.zip` : ''),
+    html: str('html', `${basename(path).replace(/\.ya?ml$/, '')}.html`),
+    slidenumberprefix: str('slidenumberprefix'),
+    exclude,
+    content,
+    lang: (LANGS.includes(langText as Lang) ? langText : 'en') as Lang,
+    root: str('root', '.'),
+    includeroot: str('includeroot', '..'),
+  };
+  const group = str('group');
+  if (group) manifest.group = group;
+  const variant = str('variant');
+  if (variant) manifest.variant = variant;
+  if (pacing) manifest.pacing = pacing;
+  if (exclude.length === 0 && ex === undefined) {
+    diagnostics.push(warning('manifest/no-exclude', pos(0), 'no `exclude:` list: every variant slide (in-person, self-paced) will show', 'add `exclude: [self-paced]` or `exclude: [in-person]`'));
+  }
+  return { manifest, diagnostics };
+}
+
+function contentNode(item: YamlNode | null, pos: (o: number | undefined) => Position, lines: LineCounter, diagnostics: Diagnostic[]): ContentNode | undefined {
+  if (item === null) return undefined;
+  const at = pos(item.range?.[0]);
+  if (isSeq(item)) {
+    const items: ContentNode[] = [];
+    for (const child of item.items) {
+      const node = contentNode(child as YamlNode, pos, lines, diagnostics);
+      if (node) items.push(node);
+    }
+    return { kind: 'list', items, position: at };
+  }
+  if (isScalar(item) && typeof item.value === 'string') {
+    const value = item.value;
+    if (value.includes('\n')) {
+      const block = item.type === Scalar.BLOCK_LITERAL || item.type === Scalar.BLOCK_FOLDED;
+      return { kind: 'inline', markdown: value, position: at, firstLine: at.line + (block ? 1 : 0) };
+    }
+    return { kind: 'path', path: value.trim(), position: at };
+  }
+  diagnostics.push(error('manifest/content-entry', at, 'a `content:` entry must be a file path, inline Markdown or a list', undefined));
+  return undefined;
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}

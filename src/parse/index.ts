@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import type { Heading as MdHeading, Html, Node, Parent, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { Definition, SourceFile } from '../model/chapter.ts';
+import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
+import type { Directive } from '../model/directive.ts';
+import type { Position } from '../model/position.ts';
+import type { CodeBlock, Fragment, Heading, LabBox, Notes, Slide } from '../model/slide.ts';
+import { markDeckMacros, INCLUDE } from './deck-macros.ts';
+import { directivesInComment } from './directives.ts';
+import { lex, type Token } from './lexer.ts';
+import { LineIndex } from './line-index.ts';
+import { normalizeLabel, parseTokens, type MarkdownContext } from './markdown.ts';
+import { findMojibake } from './mojibake.ts';
+import { notesMetadata } from './notes.ts';
+import { extractProperties, splitParts, type RawPart } from './parts.ts';
+
+export { normalizeLabel } from './markdown.ts';
+export { findMojibake, repairMojibake } from './mojibake.ts';
+
+export interface ParseOptions {
+  /** Path relative to the content root: the `file` of every position. */
+  path: string;
+  /** Labels defined in other files of the deck; references to them resolve at render time. */
+  knownLabels?: ReadonlySet<string>;
+  /** Reads an `@@INCLUDE[path]` target (path as written); undefined when it does not exist. */
+  readInclude?: (path: string) => string | undefined;
+  /** Line of the file where `text` starts (inline Markdown in a manifest). */
+  lineOffset?: number;
+}
+
+/** Properties remark.js and labdeck give a meaning to; any other is probably a line eaten by mistake. */
+const KNOWN_PROPERTIES = new Set(['class', 'name', 'layout', 'template', 'exclude', 'background-image', 'count', 'id']);
+const LAB_CLASSES = new Set(['lab', 'exercise']);
+
+/** Parses one Markdown file of the dialect into slides. Pure: all I/O comes through `readInclude`. */
+export function parseSource(input: string, options: ParseOptions): SourceFile {
+  const text = (options.lineOffset ? '\n'.repeat(options.lineOffset) : '') + input.replace(/\r\n?/g, '\n');
+  const file = options.path;
+  const lines = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number) => lines.position(file, offset);
+
+  for (const m of findMojibake(text)) {
+    diagnostics.push(
+      error('text/mojibake', at(m.index), `\`${m.damaged}\` looks like UTF-8 read as Mac Roman (it should be \`${m.repaired}\`)`, 'run `labdeck lint --fix-mojibake` to repair the file in place'),
+    );
+  }
+
+  const { tokens, unbalanced } = lex(text);
+  for (const u of unbalanced) {
+    diagnostics.push(
+      error('macro/unbalanced', at(u.start), `\`.${u.classes.join('.')}[\` is never closed`, 'add the closing `]`, or write `\\.' + u.classes.join('.') + '[` to show it as text'),
+    );
+  }
+
+  const definitions = collectDefinitions(tokens, text, at);
+  const labels = new Set([...(options.knownLabels ?? []), ...definitions.map((d) => normalizeLabel(d.label))]);
+  const ctx: MarkdownContext = { text, lines, labels };
+  const includes = new Set<string>();
+  const includeText = (path: string, position: Position): string => {
+    includes.add(path);
+    const content = options.readInclude?.(path);
+    if (content === undefined) {
+      diagnostics.push(error('include/missing', position, `@@INCLUDE[${path}]: file not found`, 'paths are relative to the include root (the parent of the content root by default, as in container.training)'));
+      return `@@INCLUDE[${path}]`;
+    }
+    return content.replace(/\n$/, '');
+  };
+
+  const parts = splitParts(tokens, text.length);
+  const slides: Slide[] = [];
+  for (const part of parts) {
+    const slideDiagnostics: Diagnostic[] = [];
+    const props = extractProperties(text, part);
+    const fragment = buildFragment(ctx, part, props.removed, file);
+    expandIncludes(fragment.tree, includeText, at);
+    markDeckMacros(fragment.tree);
+    for (const key of props.fromComments) {
+      slideDiagnostics.push(warning('slide/comment-property', at(props.at[key]!), `the comment \`<!-- ${key}: … -->\` is read as a slide property (remark.js rule) and hidden`, 'drop the colon after the first word if it is a plain comment'));
+    }
+    for (const key of Object.keys(props.properties)) {
+      if (!KNOWN_PROPERTIES.has(key)) {
+        slideDiagnostics.push(warning('slide/unknown-property', at(props.at[key]!), `\`${key}:\` at the top of a slide is read as a slide property and hidden`, 'if it is text, start the slide with something else (remark.js reads `word:` there as a property)'));
+      }
+    }
+    checkMisplacedProperties(text, part, props.removed, at, slideDiagnostics);
+
+    if (part.kind === '--' && slides.length > 0) {
+      const slide = slides[slides.length - 1]!;
+      if (Object.keys(props.properties).length > 0) {
+        slideDiagnostics.push(warning('slide/continuation-property', at(part.start), 'properties after `--` apply only to that step in remark.js; labdeck ignores them', 'put `class:` and `name:` on the slide\'s first part'));
+      }
+      addFragment(slide, fragment, lines);
+      addNotes(slide, part, ctx, file);
+      slide.diagnostics.push(...slideDiagnostics);
+      continue;
+    }
+    const classes = (props.properties.class ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    const slide: Slide = {
+      kind: 'author',
+      position: at(firstContentOffset(text, part)),
+      properties: props.properties,
+      classes,
+      chapterTitles: [],
+      fragments: [],
+      labs: [],
+      code: [],
+      directives: [],
+      versionMarkers: [],
+      diagnostics: slideDiagnostics,
+    };
+    if (props.properties.name) slide.name = props.properties.name;
+    addFragment(slide, fragment, lines);
+    addNotes(slide, part, ctx, file);
+    slides.push(slide);
+  }
+
+  for (const slide of slides) {
+    for (const d of collectSlideDiagnostics(slide, text, at)) slide.diagnostics.push(d);
+    diagnostics.push(...slide.diagnostics);
+  }
+
+  const hash = createHash('sha256').update(text).update('\0').update([...includes].sort().join('\0')).digest('hex').slice(0, 16);
+  return { path: file, hash, slides, definitions, includes: [...includes], diagnostics };
+}
+
+function collectDefinitions(tokens: readonly Token[], text: string, at: (offset: number) => Position): Definition[] {
+  const out: Definition[] = [];
+  const walk = (list: readonly Token[]) => {
+    for (const t of list) {
+      if (t.type === 'def') {
+        const def: Definition = { label: t.label, url: t.url, position: at(text.indexOf('[', t.start)) };
+        if (t.title !== undefined) def.title = t.title;
+        out.push(def);
+      } else if (t.type === 'macro') walk(t.children);
+    }
+  };
+  walk(tokens);
+  return out;
+}
+
+function buildFragment(ctx: MarkdownContext, part: RawPart, removed: [number, number][], file: string): Fragment {
+  const tree = parseTokens(ctx, part.start, part.end, part.content, removed);
+  return { position: ctx.lines.position(file, firstContentOffset(ctx.text, part)), tree };
+}
+
+function firstContentOffset(text: string, part: RawPart): number {
+  let i = part.start;
+  while (i < part.end && /\s/.test(text[i]!)) i++;
+  return i < part.end ? i : part.start;
+}
+
+/** Lines that look like properties but are not at the top: remark.js shows them as text. */
+function checkMisplacedProperties(text: string, part: RawPart, removed: readonly [number, number][], at: (o: number) => Position, out: Diagnostic[]): void {
+  const scan = (tokens: readonly Token[]) => {
+    for (const t of tokens) {
+      if (t.type === 'macro') scan(t.children);
+      if (t.type !== 'text') continue;
+      const slice = text.slice(t.start, t.end);
+      for (const m of slice.matchAll(/^(class|name):[ \t]*\S.*$/gm)) {
+        const offset = t.start + m.index;
+        if (removed.some(([a, b]) => offset >= a && offset < b)) continue;
+        out.push(error('slide/misplaced-property', at(t.start + m.index), `\`${m[1]}:\` is not at the top of the slide, so it shows as text`, 'move it to the first lines of the slide, right after `---`'));
+      }
+    }
+  };
+  scan(part.content);
+}
+
+function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex): void {
+  const index = slide.fragments.length;
+  slide.fragments.push(fragment);
+  const file = fragment.position.file;
+  const pos = (node: Node): Position => ({
+    file,
+    line: node.position?.start.line ?? fragment.position.line,
+    column: node.position?.start.column ?? 1,
+    offset: node.position?.start.offset ?? 0,
+  });
+  const walk = (node: Node, lab: number | undefined) => {
+    if (node.type === 'macroBlock' || node.type === 'macroInline') {
+      const classes = (node as unknown as { classes: string[] }).classes;
+      const labClass = classes.find((c) => LAB_CLASSES.has(c));
+      if (labClass) {
+        lab = slide.labs.push({ className: labClass as LabBox['className'], position: pos(node), fragment: index }) - 1;
+        if (node.type === 'macroBlock') (node as unknown as { data?: object }).data = { lab };
+      }
+    } else if (node.type === 'heading') {
+      const h = node as MdHeading;
+      const heading: Heading = { depth: h.depth, text: toString(h).trim(), position: pos(h) };
+      if (!slide.title) slide.title = heading;
+      if (h.depth === 1 && heading.position.column === 1) slide.chapterTitles.push(heading);
+    } else if (node.type === 'code') {
+      const c = node as unknown as { lang?: string | null; meta?: string | null; value: string };
+      const block: CodeBlock = { lang: [c.lang, c.meta].filter(Boolean).join(' '), value: c.value, position: pos(node), fragment: index };
+      if (lab !== undefined) block.lab = lab;
+      slide.code.push(block);
+    } else if (node.type === 'html') {
+      const value = (node as Html).value;
+      if (value.startsWith('<!--')) {
+        if (value.includes('##VERSION##')) slide.versionMarkers.push(pos(node));
+        const found = directivesInComment(value, node.position?.start.offset ?? 0, file, lines);
+        for (const d of found.directives) {
+          const directive: Directive = { ...d, fragment: index };
+          if (lab !== undefined) directive.lab = lab;
+          slide.directives.push(directive);
+        }
+        slide.diagnostics.push(...found.diagnostics);
+      }
+    }
+    if ('children' in node) for (const child of (node as Parent).children) walk(child as Node, lab);
+  };
+  walk(fragment.tree, undefined);
+}
+
+function addNotes(slide: Slide, part: RawPart, ctx: MarkdownContext, file: string): void {
+  if (!part.notes) return;
+  const { start, end, tokens } = part.notes;
+  const meta = notesMetadata(ctx.text, start, end, file, ctx.lines);
+  const tree: Root = parseTokens(ctx, start, end, tokens, meta.removed);
+  if (slide.notes) {
+    slide.notes.tree.children.push(...tree.children);
+    slide.notes.outline.push(...meta.outline);
+    slide.notes.quiz.push(...meta.quiz);
+  } else {
+    const notes: Notes = { position: ctx.lines.position(file, start), tree, outline: meta.outline, quiz: meta.quiz };
+    slide.notes = notes;
+  }
+}
+
+function expandIncludes(tree: Root, read: (path: string, at: Position) => string, at: (o: number) => Position): void {
+  const walk = (node: Node) => {
+    if ((node.type === 'code' || node.type === 'text' || node.type === 'html') && 'value' in node) {
+      const n = node as { value: string };
+      if (n.value.includes('@@INCLUDE[')) n.value = n.value.replace(INCLUDE, (_, path: string) => read(path, at(node.position?.start.offset ?? 0)));
+    }
+    if ('children' in node) for (const child of (node as Parent).children) walk(child as Node);
+  };
+  walk(tree);
+}
+
+function collectSlideDiagnostics(slide: Slide, text: string, at: (o: number) => Position): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const block of slide.code) {
+    const lineStart = block.position.offset ?? 0;
+    const fenceLine = text.slice(lineStart, text.indexOf('\n', lineStart) === -1 ? undefined : text.indexOf('\n', lineStart));
+    if (/^\s*(```|~~~)\S*[ \t]+$/.test(fenceLine)) {
+      out.push(warning('code/fence-trailing-space', at(lineStart), `the fence \`${fenceLine.trim()}\` has trailing spaces`, 'remove them; the old autopilot silently skipped such blocks, labdeck runs them'));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+import type { Node, Root, RootContent, PhrasingContent, Paragraph, Text, Parent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import type { MacroBlock, MacroInline } from '../model/slide.ts';
+import type { LineIndex } from './line-index.ts';
+import type { MacroToken, Token } from './lexer.ts';
+
+/**
+ * Turns a run of lexer tokens into mdast, in file coordinates.
+ *
+ * The text handed to micromark has the same length as the source range: macros become
+ * private-use placeholders of equal length and removed ranges (properties, definitions)
+ * become spaces, so every offset micromark reports is the file offset minus the range start.
+ * Each macro's content is parsed the same way and grafted in place of its placeholder.
+ */
+export interface MarkdownContext {
+  text: string;
+  lines: LineIndex;
+  /** Labels defined anywhere the deck can see: references to them become linkReference nodes. */
+  labels: ReadonlySet<string>;
+}
+
+const OPEN = '\uE000';
+const FILL = '\uE002';
+const CLOSE = '\uE001';
+const PLACEHOLDER = /\uE000([0-9a-z]+)\uE002*\uE001/g;
+
+export function parseTokens(
+  ctx: MarkdownContext,
+  start: number,
+  end: number,
+  tokens: readonly Token[],
+  blank: readonly [number, number][] = [],
+): Root {
+  const chars = ctx.text.slice(start, end).split('');
+  const macros: MacroToken[] = [];
+  const blankOut = (a: number, b: number) => {
+    for (let i = Math.max(a, start); i < Math.min(b, end); i++) if (chars[i - start] !== '\n') chars[i - start] = ' ';
+  };
+  for (const [a, b] of blank) blankOut(a, b);
+  for (const token of tokens) {
+    if (token.type === 'def') blankOut(token.start, token.end);
+    else if (token.type === 'macro') {
+      blankOut(token.start, token.end);
+      const id = (macros.push(token) - 1).toString(36);
+      const width = token.block ? lineEndOf(ctx.text, token.start, token.end) - token.start : token.end - token.start;
+      const mark = OPEN + id + FILL.repeat(Math.max(0, width - id.length - 2)) + CLOSE;
+      for (let i = 0; i < mark.length && token.start + i < end; i++) chars[token.start + i - start] = mark[i]!;
+    }
+  }
+  const source = chars.join('');
+  const tree = parse(source + referencedDefinitions(source, ctx.labels));
+  // Drop the definitions appended for cross-slide references.
+  tree.children = tree.children.filter((n) => (n.position?.start.offset ?? 0) < source.length);
+  shift(tree, start, ctx.lines);
+  if (macros.length > 0) graftMacros(tree, macros, ctx);
+  return tree;
+}
+
+function parse(markdown: string): Root {
+  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+function lineEndOf(text: string, from: number, limit: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl === -1 || nl > limit ? limit : nl;
+}
+
+const LABEL_CANDIDATE = /\[([^[\]\n]+)\]/g;
+
+/** `[label]: labdeck-ref` lines for the labels this text may reference, so micromark keeps them as references. */
+function referencedDefinitions(source: string, labels: ReadonlySet<string>): string {
+  if (labels.size === 0 || !source.includes('[')) return '';
+  let defs = '';
+  const seen = new Set<string>();
+  for (const m of source.matchAll(LABEL_CANDIDATE)) {
+    const label = normalizeLabel(m[1]!);
+    if (labels.has(label) && !seen.has(label)) {
+      seen.add(label);
+      defs += `\n\n[${m[1]}]: labdeck-ref`;
+    }
+  }
+  return defs;
+}
+
+/** CommonMark label matching: case-insensitive, inner white space collapsed. */
+export function normalizeLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+interface Positioned {
+  position?: { start: { line: number; column: number; offset?: number }; end: { line: number; column: number; offset?: number } };
+  children?: Positioned[];
+}
+
+function shift(node: Positioned, base: number, lines: LineIndex): void {
+  const p = node.position;
+  if (p) {
+    for (const point of [p.start, p.end]) {
+      const offset = (point.offset ?? 0) + base;
+      const lc = lines.lineColumn(offset);
+      point.offset = offset;
+      point.line = lc.line;
+      point.column = lc.column;
+    }
+  }
+  if (node.children) for (const child of node.children) shift(child, base, lines);
+}
+
+function graftMacros(tree: Root, macros: MacroToken[], ctx: MarkdownContext): void {
+  const build = (index: number): MacroBlock | MacroInline => {
+    const token = macros[index]!;
+    const inner = parseTokens(ctx, token.innerStart, token.innerEnd, token.children);
+    const position = {
+      start: { ...ctx.lines.lineColumn(token.start), offset: token.start },
+      end: { ...ctx.lines.lineColumn(token.end), offset: token.end },
+    };
+    if (token.block) return { type: 'macroBlock', classes: token.classes, children: inner.children, position };
+    return { type: 'macroInline', classes: token.classes, children: phrasingOf(inner.children), position };
+  };
+  replaceInParent(tree as Parent, build);
+}
+
+/** Replace placeholders found in text nodes; a paragraph that holds only a block macro becomes that block. */
+function replaceInParent(parent: Parent, build: (index: number) => MacroBlock | MacroInline): void {
+  const out: unknown[] = [];
+  for (const child of parent.children) {
+    if (child.type === 'paragraph') {
+      const only = soleMacro(child);
+      if (only !== undefined) {
+        const node = build(only);
+        out.push(node.type === 'macroBlock' ? node : { ...child, children: [node] });
+        continue;
+      }
+    }
+    if (child.type === 'text' && child.value.includes(OPEN)) {
+      out.push(...splitText(child, build));
+      continue;
+    }
+    if ('children' in child) replaceInParent(child as Parent, build);
+    out.push(child);
+  }
+  parent.children = out as Parent['children'];
+}
+
+function soleMacro(p: Paragraph): number | undefined {
+  if (p.children.length !== 1) return undefined;
+  const only = p.children[0]!;
+  if (only.type !== 'text') return undefined;
+  const m = /^\uE000([0-9a-z]+)\uE002*\uE001$/.exec(only.value.trim());
+  return m ? parseInt(m[1]!, 36) : undefined;
+}
+
+function splitText(node: Text, build: (index: number) => MacroBlock | MacroInline): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let last = 0;
+  for (const m of node.value.matchAll(PLACEHOLDER)) {
+    if (m.index > last) out.push({ type: 'text', value: node.value.slice(last, m.index) });
+    const macro = build(parseInt(m[1]!, 36));
+    // A multi-line macro inside running text cannot be a block there: keep its phrasing.
+    out.push(macro.type === 'macroInline' ? macro : { type: 'macroInline', classes: macro.classes, children: phrasingOf(macro.children), ...(macro.position ? { position: macro.position } : {}) });
+    last = m.index + m[0].length;
+  }
+  if (last < node.value.length) out.push({ type: 'text', value: node.value.slice(last) });
+  return out;
+}
+
+function phrasingOf(children: RootContent[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  for (const child of children) {
+    if (child.type === 'paragraph') {
+      if (out.length > 0) out.push({ type: 'break' });
+      out.push(...child.children);
+    } else if (isPhrasing(child)) out.push(child as PhrasingContent);
+  }
+  return out;
+}
+
+const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'inlineCode', 'break', 'link', 'linkReference', 'image', 'imageReference', 'html', 'footnoteReference', 'macroInline', 'deckVariable', 'deckLink']);
+function isPhrasing(node: RootContent): boolean {
+  return PHRASING.has(node.type);
+}

@@ -1,0 +1,83 @@
+import { quoteTmux } from './control.ts';
+
+/**
+ * The pinned shell every pane runs: `env -i` with an allow-listed environment, then
+ * `bash --noprofile --rcfile <rc> -i`. The rcfile installs the shell integration the runner relies
+ * on instead of prompt matching: invisible OSC markers that tmux drops from the screen but streams
+ * to the control client, in order with the output.
+ *
+ *   ESC ] 6973 ; S BEL          PS0: a command was read and starts now
+ *   ESC ] 6973 ; D ; <status> BEL   PROMPT_COMMAND: the command is done, with its exit status
+ *   ESC ] 6973 ; X ; <status> BEL   EXIT trap: the shell itself exits
+ */
+export const MARKER_PREFIX = '\x1b]6973;';
+
+export interface ShellOptions {
+  home: string;
+  tmpdir: string;
+  kubeconfig: string;
+  /** PATH given to the shell (the runner's own PATH unless configured). */
+  path: string;
+  /** Extra variables set in the shell (LABDECK_RUN, LABDECK_NAMESPACE, allow-listed user variables). */
+  extra?: Record<string, string>;
+}
+
+/** Variables a run may inherit from the caller's environment, on top of the pinned ones. */
+export const INHERITED_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
+
+export function shellEnvironment(o: ShellOptions): Record<string, string> {
+  return {
+    PATH: o.path,
+    TERM: 'tmux-256color',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    TZ: 'UTC',
+    HOME: o.home,
+    TMPDIR: o.tmpdir,
+    KUBECONFIG: o.kubeconfig,
+    SHELL: '/bin/bash',
+    USER: 'labdeck',
+    LOGNAME: 'labdeck',
+    ...o.extra,
+  };
+}
+
+export const RCFILE = String.raw`# labdeck verify: the runner's shell. No user dotfiles; markers say when commands start and end.
+PS1='$ '
+PS2='> '
+PS0=$'\e]6973;S\a'
+HISTFILE=
+bind 'set enable-bracketed-paste off' 2>/dev/null
+__labdeck_done() { local s=$?; printf '\e]6973;D;%s\a' "$s"; return $s; }
+PROMPT_COMMAND=__labdeck_done
+trap 'printf "\e]6973;X;%s\a" "$?"' EXIT
+`;
+
+/** POSIX sh single-quoting. */
+export function quoteSh(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The launcher tmux runs for every pane (`default-command` and the first pane). */
+export function launcherScript(bash: string, rcfile: string, env: Record<string, string>): string {
+  const vars = Object.entries(env).map(([k, v]) => quoteSh(`${k}=${v}`));
+  return `#!/bin/sh\nexec env -i ${vars.join(' ')} ${quoteSh(bash)} --noprofile --rcfile ${quoteSh(rcfile)} -i\n`;
+}
+
+/** tmux server options: pinned geometry, no status line, dead panes kept so the runner can see how they died. */
+export function tmuxConfig(launcher: string, width: number, height: number): string {
+  return [
+    `set -g default-command ${quoteTmux(launcher)}`,
+    'set -g default-terminal tmux-256color',
+    'set -g status off',
+    'set -g remain-on-exit on',
+    'set -g history-limit 50000',
+    'set -g escape-time 0',
+    `set -g default-size ${width}x${height}`,
+    'set -g automatic-rename off',
+    'set -g allow-rename off',
+    'set -g base-index 0',
+    'set -g pane-base-index 0',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,314 @@
+import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { TmuxControl, TmuxCommandError, quoteTmux } from './control.ts';
+import { MARKER_PREFIX, RCFILE, launcherScript, tmuxConfig } from './shell.ts';
+import { endsInAlternateScreen, renderStream, trimScreen } from './ansi.ts';
+
+export interface Marker {
+  /** S: command started (PS0); D: back at the prompt with `status`; X: the shell exited with `status`. */
+  kind: 'S' | 'D' | 'X';
+  status?: number;
+  /** Offset in `PaneStream.raw` where the marker was written. */
+  offset: number;
+  at: number;
+}
+
+/** Everything one pane wrote, markers lifted out of the stream and kept with their offsets. */
+export class PaneStream {
+  raw = '';
+  readonly markers: Marker[] = [];
+  /** Offset of `raw` when the runner last typed into this pane: what waits are scoped to. */
+  lastInput = 0;
+  private tail = '';
+
+  constructor(readonly id: string) {}
+
+  /** Appends a chunk and returns the part of it that is terminal output (markers removed). */
+  push(chunk: string, at: number): string {
+    let s = this.tail + chunk;
+    this.tail = '';
+    let out = '';
+    for (;;) {
+      const i = s.indexOf(MARKER_PREFIX);
+      if (i === -1) break;
+      const end = s.indexOf('\x07', i);
+      if (end === -1) {
+        this.tail = s.slice(i);
+        s = s.slice(0, i);
+        break;
+      }
+      out += s.slice(0, i);
+      this.raw += s.slice(0, i);
+      const [kind, status] = s.slice(i + MARKER_PREFIX.length, end).split(';');
+      if (kind === 'S' || kind === 'D' || kind === 'X')
+        this.markers.push({ kind, offset: this.raw.length, at, ...(status !== undefined ? { status: Number(status) } : {}) });
+      s = s.slice(end + 1);
+    }
+    // A marker may be cut between two reads: keep a trailing partial prefix for the next chunk.
+    for (let k = Math.min(MARKER_PREFIX.length - 1, s.length); k > 0 && !this.tail; k--) {
+      if (MARKER_PREFIX.startsWith(s.slice(-k))) {
+        this.tail = s.slice(-k);
+        s = s.slice(0, -k);
+      }
+    }
+    out += s;
+    this.raw += s;
+    return out;
+  }
+
+  /** First marker of `kind` written at or after `offset`. */
+  markerAfter(kinds: string, offset: number): Marker | undefined {
+    for (const m of this.markers) if (m.offset >= offset && kinds.includes(m.kind)) return m;
+    return undefined;
+  }
+
+  text(from: number, to = this.raw.length): string {
+    return renderStream(this.raw.slice(from, to));
+  }
+
+  get inAlternateScreen(): boolean {
+    return endsInAlternateScreen(this.raw);
+  }
+}
+
+export class TimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${formatMs(ms)}`);
+  }
+}
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+export class TerminalGoneError extends Error {}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export interface TerminalOptions {
+  /** Private directory of this terminal; files are written under it and nowhere else. */
+  dir: string;
+  /** tmux socket name (`tmux -L`), unique per run and unit. */
+  socket: string;
+  width: number;
+  height: number;
+  /** The whole environment of the shell (see shellEnvironment). */
+  env: Record<string, string>;
+  cwd: string;
+  bash?: string;
+  /** Every byte a pane shows, markers removed (for recordings). */
+  onOutput?(pane: string, text: string, at: number): void;
+}
+
+/**
+ * A private tmux server running the pinned shell. Panes are tmux pane ids (`%0`, `%1`…).
+ * Input is literal through a tmux buffer; completion and exit status come from the shell markers.
+ */
+export class Terminal {
+  readonly panes = new Map<string, PaneStream>();
+  active = '%0';
+  private readonly listeners = new Set<() => void>();
+  private gone: string | undefined;
+  private inputs = 0;
+
+  private constructor(
+    private readonly control: TmuxControl,
+    private readonly options: TerminalOptions,
+  ) {}
+
+  static async start(o: TerminalOptions): Promise<Terminal> {
+    mkdirSync(o.dir, { recursive: true });
+    const rc = join(o.dir, 'bashrc');
+    const launcher = join(o.dir, 'shell.sh');
+    const config = join(o.dir, 'tmux.conf');
+    writeFileSync(rc, RCFILE);
+    writeFileSync(launcher, launcherScript(o.bash ?? 'bash', rc, o.env));
+    chmodSync(launcher, 0o755);
+    writeFileSync(config, tmuxConfig(launcher, o.width, o.height));
+    let terminal: Terminal | undefined;
+    const early: [string, string, number][] = [];
+    const control = new TmuxControl(o.socket, config, { name: 'labdeck', width: o.width, height: o.height, shellCommand: launcher, cwd: o.cwd }, {
+      output: (pane, text, at) => (terminal ? terminal.onOutput(pane, text, at) : early.push([pane, text, at])),
+      exit: (reason) => terminal?.onGone(reason),
+    });
+    try {
+      await control.ready;
+    } catch (e) {
+      await control.kill();
+      throw e;
+    }
+    terminal = new Terminal(control, o);
+    for (const [pane, text, at] of early) terminal.onOutput(pane, text, at);
+    const [first] = await control.command(`display -p '#{pane_id}'`);
+    terminal.active = first ?? '%0';
+    try {
+      await terminal.ready(terminal.active, 10_000);
+    } catch (e) {
+      await terminal.close();
+      throw e;
+    }
+    return terminal;
+  }
+
+  pane(id: string): PaneStream {
+    let p = this.panes.get(id);
+    if (!p) this.panes.set(id, (p = new PaneStream(id)));
+    return p;
+  }
+
+  private onOutput(pane: string, chunk: string, at: number): void {
+    const shown = this.pane(pane).push(chunk, at);
+    if (shown) this.options.onOutput?.(pane, shown, at);
+    for (const l of [...this.listeners]) l();
+  }
+
+  private onGone(reason: string): void {
+    this.gone = reason;
+    for (const l of [...this.listeners]) l();
+  }
+
+  get closed(): boolean {
+    return this.gone !== undefined;
+  }
+
+  /** Waits for the first prompt of a new pane's shell. */
+  async ready(pane: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.waitFor(() => (this.pane(pane).markerAfter('DX', 0) ? true : undefined), timeoutMs, signal);
+    const m = this.pane(pane).markerAfter('DX', 0)!;
+    if (m.kind === 'X') throw new Error(`the shell of pane ${pane} exited at start (status ${m.status})`);
+  }
+
+  /** Types `text` literally (load-buffer + paste-buffer), then Enter when asked. */
+  async type(pane: string, text: string, enter: boolean): Promise<void> {
+    const p = this.pane(pane);
+    p.lastInput = p.raw.length;
+    const file = join(this.options.dir, `input-${this.inputs++ % 2}`);
+    writeFileSync(file, text);
+    const target = quoteTmux(pane);
+    const steps = [];
+    if (text) steps.push(this.control.command(`load-buffer -b labdeck ${quoteTmux(file)}`), this.control.command(`paste-buffer -d -b labdeck -t ${target}`));
+    if (enter) steps.push(this.control.command(`send-keys -t ${target} Enter`));
+    await Promise.all(steps);
+  }
+
+  /** Sends tmux key names (`C-c`, `Escape`, `^D`…), each as one key. */
+  async keys(pane: string, keys: readonly string[]): Promise<void> {
+    const p = this.pane(pane);
+    p.lastInput = p.raw.length;
+    await this.control.command(`send-keys -t ${quoteTmux(pane)} ${keys.map(quoteTmux).join(' ')}`);
+  }
+
+  /**
+   * Runs one tmux command in this server. `split-window` is told to print the new pane's id, and
+   * the call returns once that pane's shell is at its prompt.
+   */
+  async tmux(args: readonly string[], signal?: AbortSignal): Promise<{ output: string[]; newPane?: string }> {
+    const [name = '', ...rest] = args;
+    const split = name === 'split-window' || name === 'splitw' || name === 'split-pane';
+    const line = [split ? 'split-window' : name, ...(split ? ['-P', '-F', '#{pane_id}'] : []), ...rest].map(quoteTmux).join(' ');
+    const output = await this.control.command(line);
+    const newPane = split ? output[0] : undefined;
+    if (newPane) await this.ready(newPane, 10_000, signal);
+    const [active] = await this.control.command(`display -p '#{pane_id}'`);
+    if (active) this.active = active;
+    return newPane ? { output, newPane } : { output };
+  }
+
+  /** The visible screen of a pane, wrapped lines joined, trailing blanks trimmed. */
+  async capture(pane: string): Promise<string> {
+    const lines = await this.control.command(`capture-pane -p -J -t ${quoteTmux(pane)}`);
+    return trimScreen(lines.join('\n'));
+  }
+
+  async paneSizes(): Promise<Map<string, { width: number; height: number }>> {
+    const lines = await this.control.command(`list-panes -s -F '#{pane_id} #{pane_width} #{pane_height}'`);
+    const sizes = new Map<string, { width: number; height: number }>();
+    for (const l of lines) {
+      const [id, w, h] = l.split(' ');
+      if (id) sizes.set(id, { width: Number(w), height: Number(h) });
+    }
+    return sizes;
+  }
+
+  /** Replaces a pane's process with a fresh shell (after a hang or an exit), keeping the pane. */
+  async respawn(pane: string, signal?: AbortSignal): Promise<void> {
+    const p = this.pane(pane);
+    const from = p.raw.length;
+    await this.control.command(`respawn-pane -k -t ${quoteTmux(pane)}`);
+    await this.waitFor(() => (p.markerAfter('D', from) ? true : undefined), 10_000, signal);
+  }
+
+  /** Closes a pane whose shell exited (remain-on-exit keeps it), as tmux would have without that option. */
+  async closePane(pane: string): Promise<void> {
+    const count = (await this.control.command(`list-panes -t ${quoteTmux(pane)} -F '#{pane_id}'`)).length;
+    if (count > 1) {
+      await this.control.command(`kill-pane -t ${quoteTmux(pane)}`);
+      const [active] = await this.control.command(`display -p '#{pane_id}'`);
+      if (active) this.active = active;
+    }
+  }
+
+  /**
+   * Resolves with the first non-undefined value of `check`, evaluated on every output and every
+   * 200 ms (for screen-based checks). Rejects on timeout, abort or when the server goes away.
+   */
+  waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      let running = false;
+      let again = false;
+      const finish = (settle: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(tick);
+        this.listeners.delete(run);
+        signal?.removeEventListener('abort', onAbort);
+        settle();
+      };
+      const run = (): void => {
+        if (done) return;
+        if (signal?.aborted) return finish(() => reject(new InterruptedError()));
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        Promise.resolve()
+          .then(check)
+          .then(
+            (v) => {
+              running = false;
+              if (v !== undefined) return finish(() => resolve(v));
+              if (this.gone !== undefined) return finish(() => reject(new TerminalGoneError(`the tmux server went away: ${this.gone}`)));
+              if (again) {
+                again = false;
+                run();
+              }
+            },
+            (e: unknown) => {
+              running = false;
+              finish(() => reject(e instanceof TmuxCommandError && this.gone !== undefined ? new TerminalGoneError(`the tmux server went away: ${this.gone}`) : e));
+            },
+          );
+      };
+      const onAbort = () => finish(() => reject(new InterruptedError()));
+      const timer = setTimeout(() => finish(() => reject(new TimeoutError(timeoutMs))), timeoutMs);
+      const tick = setInterval(run, 200);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.listeners.add(run);
+      run();
+    });
+  }
+
+  /** Kills the server. Idempotent; the runner calls it on every path out, Ctrl-C included. */
+  async close(): Promise<void> {
+    await this.control.kill();
+  }
+
+  get socket(): string {
+    return this.options.socket;
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from './helpers.ts';
+
+describe('hidden automation directives', () => {
+  it('parses single-line snippets, several per comment, keeping trailing spaces', () => {
+    const f = parse('.lab[\n\n<!--\n```tmux select-pane -t 0```\n```keys kubectl delete pod ```\n```paste```\n-->\n\n]\n');
+    expect(f.slides[0]!.directives.map((d) => [d.verb, d.argument, d.position.line, d.lab])).toEqual([
+      ['tmux', 'select-pane -t 0', 4, 0],
+      ['keys', 'kubectl delete pod ', 5, 0],
+      ['paste', '', 6, 0],
+    ]);
+  });
+
+  it('parses multi-line snippets and dedents their body', () => {
+    const f = parse('<!--\n```bash\n  kubectl get pods\n  kubectl get svc\n```\n-->\n');
+    expect(f.slides[0]!.directives).toMatchObject([{ verb: 'bash', multiline: true, argument: 'kubectl get pods\nkubectl get svc', position: { line: 2 } }]);
+  });
+
+  it('reports unknown verbs as errors with the list of known ones', () => {
+    const f = parse('<!-- ```copypaste x``` -->\n');
+    expect(f.diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 1, column: 6 } }]);
+    expect(f.diagnostics[0]!.hint).toContain('longwait');
+  });
+
+  it('ignores comments without snippets, and finds ##VERSION## markers', () => {
+    const f = parse('text <!-- ##VERSION## -->\n\n<!-- just a note -->\n');
+    expect(f.slides[0]!.directives).toEqual([]);
+    expect(f.slides[0]!.versionMarkers).toMatchObject([{ line: 1 }]);
+    expect(f.diagnostics).toEqual([]);
+  });
+
+  it('does not read directives from code blocks', () => {
+    const f = parse('```\n<!-- ```wait x``` -->\n```\n');
+    expect(f.slides[0]!.directives).toEqual([]);
+  });
+
+  it('warns about a fence info string with trailing spaces', () => {
+    const f = parse('.lab[\n```bash  \nls\n```\n]\n');
+    expect(f.slides[0]!.code[0]).toMatchObject({ lang: 'bash', lab: 0 });
+    expect(f.diagnostics).toMatchObject([{ severity: 'warning', code: 'code/fence-trailing-space', position: { line: 2 } }]);
+  });
+});

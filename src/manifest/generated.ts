@@ -4,13 +4,13 @@ import type { Slide, SlideKind } from '../model/slide.ts';
 
 /** UI strings the generated slides need; they come from locales/<lang>.json. */
 export interface GeneratedStrings {
-  'toc.title': string;
-  'toc.part': string;
-  'nav.previous': string;
-  'nav.contents': string;
-  'nav.next': string;
+  tableOfContents: string;
+  part: string;
+  previousChapter: string;
+  backToContents: string;
+  nextChapter: string;
 }
-export const GENERATED_STRING_KEYS: readonly (keyof GeneratedStrings)[] = ['toc.title', 'toc.part', 'nav.previous', 'nav.contents', 'nav.next'];
+export const GENERATED_STRING_KEYS: readonly (keyof GeneratedStrings)[] = ['tableOfContents', 'part', 'previousChapter', 'backToContents', 'nextChapter'];
 
 const text = (value: string): PhrasingContent => ({ type: 'text', value });
 const link = (url: string, label: string): PhrasingContent => ({ type: 'link', url, children: [text(label)] });
@@ -48,7 +48,7 @@ export interface NavTargets {
 export function chapterTitleSlide(title: string, anchor: string, nav: NavTargets, strings: GeneratedStrings, position: Position): Slide {
   const navLine: Paragraph = {
     type: 'paragraph',
-    children: [link(`#/${nav.previous}`, strings['nav.previous']), text(' | '), link(`#/${nav.contents}`, strings['nav.contents']), text(' | '), link(`#/${nav.next}`, strings['nav.next'])],
+    children: [link(`#/${nav.previous}`, strings.previousChapter), text(' | '), link(`#/${nav.contents}`, strings.backToContents), text(' | '), link(`#/${nav.next}`, strings.nextChapter)],
   };
   return slide('chapter-title', position, anchor, ['title'], [
     { type: 'heading', depth: 1, children: [text(title)] },
@@ -64,7 +64,7 @@ export interface TocPart {
 
 /** One table-of-contents slide per part, as markmaker's `gentoc`; "Table of contents" when there is one part. */
 export function tocSlide(part: TocPart, partCount: number, strings: GeneratedStrings, position: Position): Slide {
-  const heading = partCount === 1 ? strings['toc.title'] : strings['toc.part'].replace('{n}', String(part.number));
+  const heading = partCount === 1 ? strings.tableOfContents : strings.part.replace('{n}', String(part.number));
   // Fewer than 10 entries breathe (a blank line between bullets), as in container.training.
   const spread = part.chapters.length < 10;
   const items: ListItem[] = part.chapters.map((c) => ({

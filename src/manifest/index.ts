@@ -204,7 +204,8 @@ function flatten(
           return;
         }
         const { manifest, diagnostics: d } = readManifest(text, rel, env);
-        diagnostics.push(...d);
+        // An included manifest contributes content only: its deck-level keys do not apply.
+        diagnostics.push(...d.filter((x) => x.code !== 'manifest/no-exclude'));
         if (manifest) flatten(manifest.content, rm, root, entryPart, [...stack, abs], out, diagnostics, read, env);
         return;
       }
@@ -218,8 +219,8 @@ function flatten(
 }
 
 const DEFAULT_STRINGS: Record<Lang, GeneratedStrings> = {
-  en: { 'toc.title': 'Table of contents', 'toc.part': 'Part {n}', 'nav.previous': 'Previous part', 'nav.contents': 'Back to table of contents', 'nav.next': 'Next part' },
-  fr: { 'toc.title': 'Table des matières', 'toc.part': 'Partie {n}', 'nav.previous': 'Partie précédente', 'nav.contents': 'Retour à la table des matières', 'nav.next': 'Partie suivante' },
+  en: { tableOfContents: 'Table of contents', part: 'Part {n}', previousChapter: 'Previous part', backToContents: 'Back to table of contents', nextChapter: 'Next part' },
+  fr: { tableOfContents: 'Table des matières', part: 'Partie {n}', previousChapter: 'Partie précédente', backToContents: 'Retour à la table des matières', nextChapter: 'Partie suivante' },
 };
 
 function generatedStrings(lang: Lang, diagnostics: Diagnostic[], manifestPath: string): GeneratedStrings {

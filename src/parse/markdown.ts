@@ -1,7 +1,5 @@
 import type { Node, Root, RootContent, PhrasingContent, Paragraph, Text, Parent } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
+import { markdownToMdast } from './mdast-from-tokens.ts';
 import type { MacroBlock, MacroInline } from '../model/slide.ts';
 import type { LineIndex } from './line-index.ts';
 import type { MacroToken, Token } from './lexer.ts';
@@ -33,33 +31,37 @@ export function parseTokens(
   tokens: readonly Token[],
   blank: readonly [number, number][] = [],
 ): Root {
-  const chars = ctx.text.slice(start, end).split('');
+  // Edits are (from, to, replacement) with replacement.length === to - from, applied in order.
+  const edits: [number, number, string][] = [];
   const macros: MacroToken[] = [];
   const blankOut = (a: number, b: number) => {
-    for (let i = Math.max(a, start); i < Math.min(b, end); i++) if (chars[i - start] !== '\n') chars[i - start] = ' ';
+    const from = Math.max(a, start);
+    const to = Math.min(b, end);
+    if (to > from) edits.push([from, to, ctx.text.slice(from, to).replace(/[^\n]/g, ' ')]);
   };
   for (const [a, b] of blank) blankOut(a, b);
   for (const token of tokens) {
     if (token.type === 'def') blankOut(token.start, token.end);
     else if (token.type === 'macro') {
-      blankOut(token.start, token.end);
       const id = (macros.push(token) - 1).toString(36);
       const width = token.block ? lineEndOf(ctx.text, token.start, token.end) - token.start : token.end - token.start;
       const mark = OPEN + id + FILL.repeat(Math.max(0, width - id.length - 2)) + CLOSE;
-      for (let i = 0; i < mark.length && token.start + i < end; i++) chars[token.start + i - start] = mark[i]!;
+      const rest = ctx.text.slice(token.start + mark.length, Math.min(token.end, end)).replace(/[^\n]/g, ' ');
+      edits.push([token.start, Math.min(token.end, end), (mark + rest).slice(0, Math.min(token.end, end) - token.start)]);
     }
   }
-  const source = chars.join('');
-  const tree = parse(source + referencedDefinitions(source, ctx.labels));
-  // Drop the definitions appended for cross-slide references.
-  tree.children = tree.children.filter((n) => (n.position?.start.offset ?? 0) < source.length);
-  shift(tree, start, ctx.lines);
+  edits.sort((x, y) => x[0] - y[0]);
+  let source = '';
+  let cursor = start;
+  for (const [from, to, replacement] of edits) {
+    if (from < cursor) continue;
+    source += ctx.text.slice(cursor, from) + replacement;
+    cursor = to;
+  }
+  source += ctx.text.slice(cursor, end);
+  const tree = markdownToMdast({ text: ctx.text, lines: ctx.lines, start, source, labels: referencedLabels(source, ctx.labels) });
   if (macros.length > 0) graftMacros(tree, macros, ctx);
   return tree;
-}
-
-function parse(markdown: string): Root {
-  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
 }
 
 function lineEndOf(text: string, from: number, limit: number): number {
@@ -69,19 +71,15 @@ function lineEndOf(text: string, from: number, limit: number): number {
 
 const LABEL_CANDIDATE = /\[([^[\]\n]+)\]/g;
 
-/** `[label]: labdeck-ref` lines for the labels this text may reference, so micromark keeps them as references. */
-function referencedDefinitions(source: string, labels: ReadonlySet<string>): string {
-  if (labels.size === 0 || !source.includes('[')) return '';
-  let defs = '';
-  const seen = new Set<string>();
+/** The defined labels this text may reference: only those are handed to the Markdown parser. */
+function referencedLabels(source: string, labels: ReadonlySet<string>): string[] {
+  if (labels.size === 0 || !source.includes('[')) return [];
+  const found = new Set<string>();
   for (const m of source.matchAll(LABEL_CANDIDATE)) {
     const label = normalizeLabel(m[1]!);
-    if (labels.has(label) && !seen.has(label)) {
-      seen.add(label);
-      defs += `\n\n[${m[1]}]: labdeck-ref`;
-    }
+    if (labels.has(label)) found.add(label);
   }
-  return defs;
+  return [...found];
 }
 
 /** CommonMark label matching: case-insensitive, inner white space collapsed. */
@@ -89,24 +87,6 @@ export function normalizeLabel(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-interface Positioned {
-  position?: { start: { line: number; column: number; offset?: number }; end: { line: number; column: number; offset?: number } };
-  children?: Positioned[];
-}
-
-function shift(node: Positioned, base: number, lines: LineIndex): void {
-  const p = node.position;
-  if (p) {
-    for (const point of [p.start, p.end]) {
-      const offset = (point.offset ?? 0) + base;
-      const lc = lines.lineColumn(offset);
-      point.offset = offset;
-      point.line = lc.line;
-      point.column = lc.column;
-    }
-  }
-  if (node.children) for (const child of node.children) shift(child, base, lines);
-}
 
 function graftMacros(tree: Root, macros: MacroToken[], ctx: MarkdownContext): void {
   const build = (index: number): MacroBlock | MacroInline => {

@@ -3,20 +3,19 @@ import type { Position } from './position.ts';
 /**
  * Verbs of the hidden automation language (```` <!-- ```verb argument``` --> ````).
  * The first eleven come from container.training's autopilot; the rest are labdeck's additions
- * so authors can say what the old runner could not (see docs/DIALECT.md).
+ * so authors can say what the old runner could not (see docs/VERIFY.md).
  */
 export const LEGACY_VERBS = ['bash', 'hide', 'wait', 'longwait', 'key', 'keys', 'tmux', 'copy', 'paste', 'check', 'open'] as const;
 export const LABDECK_VERBS = [
-  'expect-exit', // expect-exit 1 — the previous command must exit with this status
-  'expect-fail', // expect-fail [text] — the previous command must fail (non-zero), optionally printing text
-  'expect', // expect <text> — the output of the previous command must contain text (tolerant match)
-  'output', // multi-line: the expected output of the previous command, compared tolerantly
-  'until', // until <command> — retry a hidden command until it succeeds (timeout applies)
-  'setup', // hidden command run before the chapter's first step
-  'cleanup', // hidden command run after the chapter, always, even on failure
-  'timeout', // timeout 120 — timeout in seconds for the next step
-  'skip', // skip <reason> — do not run the steps of this slide, and say why
-  'pane', // pane <n> — run the next steps in pane n (alias of tmux select-pane -t n)
+  'expect-exit', // expect-exit 2 | nonzero | any — exit status the previous command must have (default: 0)
+  'expect-fail', // expect-fail [text] — the previous command must fail (non-zero), printing text if given
+  'expect', // expect <text> | expect /regex/ — the previous command's output must contain it (tolerant match)
+  'output', // multi-line body: the previous command's whole output, compared tolerantly (masks, `...` lines)
+  'nowait', // the previous command keeps running (cat, a REPL): go on without waiting for its prompt
+  'setup', // hidden command(s) run outside the terminal before the file's first step
+  'cleanup', // hidden command(s) run outside the terminal after the file's last step, always
+  'timeout', // timeout 90s | 2m | 500ms — timeout of the next step
+  'skip', // skip <reason> — do not run this slide's steps, and say why in the report
 ] as const;
 export const KNOWN_VERBS: ReadonlySet<string> = new Set<string>([...LEGACY_VERBS, ...LABDECK_VERBS]);
 

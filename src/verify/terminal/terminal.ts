@@ -13,12 +13,18 @@ export interface Marker {
   at: number;
 }
 
+/** A point in a pane's history: how much it had written and how many markers it had sent. */
+export interface Mark {
+  offset: number;
+  markers: number;
+}
+
 /** Everything one pane wrote, markers lifted out of the stream and kept with their offsets. */
 export class PaneStream {
   raw = '';
   readonly markers: Marker[] = [];
-  /** Offset of `raw` when the runner last typed into this pane: what waits are scoped to. */
-  lastInput = 0;
+  /** When the runner last typed into this pane: what waits are scoped to. */
+  lastInput: Mark = { offset: 0, markers: 0 };
   private tail = '';
 
   constructor(readonly id: string) {}
@@ -56,9 +62,16 @@ export class PaneStream {
     return out;
   }
 
-  /** First marker of `kind` written at or after `offset`. */
-  markerAfter(kinds: string, offset: number): Marker | undefined {
-    for (const m of this.markers) if (m.offset >= offset && kinds.includes(m.kind)) return m;
+  mark(): Mark {
+    return { offset: this.raw.length, markers: this.markers.length };
+  }
+
+  /**
+   * First marker of one of `kinds` sent after `since`. Markers are told apart by their rank, not
+   * their offset: a prompt marker can sit at the very offset where the next input starts.
+   */
+  markerSince(kinds: string, since: Mark): Marker | undefined {
+    for (let i = since.markers; i < this.markers.length; i++) if (kinds.includes(this.markers[i]!.kind)) return this.markers[i];
     return undefined;
   }
 
@@ -175,15 +188,15 @@ export class Terminal {
 
   /** Waits for the first prompt of a new pane's shell. */
   async ready(pane: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    await this.waitFor(() => (this.pane(pane).markerAfter('DX', 0) ? true : undefined), timeoutMs, signal);
-    const m = this.pane(pane).markerAfter('DX', 0)!;
+    await this.waitFor(() => (this.pane(pane).markerSince('DX', { offset: 0, markers: 0 }) ? true : undefined), timeoutMs, signal);
+    const m = this.pane(pane).markerSince('DX', { offset: 0, markers: 0 })!;
     if (m.kind === 'X') throw new Error(`the shell of pane ${pane} exited at start (status ${m.status})`);
   }
 
   /** Types `text` literally (load-buffer + paste-buffer), then Enter when asked. */
   async type(pane: string, text: string, enter: boolean): Promise<void> {
     const p = this.pane(pane);
-    p.lastInput = p.raw.length;
+    p.lastInput = p.mark();
     const file = join(this.options.dir, `input-${this.inputs++ % 2}`);
     writeFileSync(file, text);
     const target = quoteTmux(pane);
@@ -196,7 +209,7 @@ export class Terminal {
   /** Sends tmux key names (`C-c`, `Escape`, `^D`…), each as one key. */
   async keys(pane: string, keys: readonly string[]): Promise<void> {
     const p = this.pane(pane);
-    p.lastInput = p.raw.length;
+    p.lastInput = p.mark();
     await this.control.command(`send-keys -t ${quoteTmux(pane)} ${keys.map(quoteTmux).join(' ')}`);
   }
 
@@ -235,9 +248,9 @@ export class Terminal {
   /** Replaces a pane's process with a fresh shell (after a hang or an exit), keeping the pane. */
   async respawn(pane: string, signal?: AbortSignal): Promise<void> {
     const p = this.pane(pane);
-    const from = p.raw.length;
+    const from = p.mark();
     await this.control.command(`respawn-pane -k -t ${quoteTmux(pane)}`);
-    await this.waitFor(() => (p.markerAfter('D', from) ? true : undefined), 10_000, signal);
+    await this.waitFor(() => (p.markerSince('D', from) ? true : undefined), 10_000, signal);
   }
 
   /** Closes a pane whose shell exited (remain-on-exit keeps it), as tmux would have without that option. */

@@ -1,0 +1,407 @@
+import { spawn } from 'node:child_process';
+import { formatPosition } from '../model/position.ts';
+import type { Emit, StepInfo, StepStatus } from './events.ts';
+import { describeExit, exitMatches } from './grammar.ts';
+import { pollHidden, runHidden } from './hidden.ts';
+import { compareOutput, contains, lastMatch } from './match.ts';
+import { describeMatcher, describeStep, type CommandStep, type ExitExpectation, type HiddenCommand, type Matcher, type SlidePlan, type SlideRef, type Step, type Unit } from './step.ts';
+import { InterruptedError, TerminalGoneError, TimeoutError, formatMs, type Mark, type Marker, type PaneStream, type Terminal } from './terminal/terminal.ts';
+import { TmuxCommandError } from './terminal/control.ts';
+
+/** Default time each kind of step may take, before --timeout-scale (runner-parity.md §5.1). */
+export const DEFAULT_TIMEOUTS = {
+  command: 60_000,
+  wait: 60_000,
+  longwait: 600_000,
+  until: 300_000,
+  check: 60_000,
+  copy: 10_000,
+  input: 10_000,
+  hidden: 120_000,
+  cleanupOnInterrupt: 30_000,
+} as const;
+
+export interface Interaction {
+  before(slide: SlidePlan, step: Step, index: number): Promise<'run' | 'skip' | 'quit'>;
+  afterFailure(slide: SlidePlan, step: Step, outcome: Outcome): Promise<'retry' | 'skip' | 'quit'>;
+}
+
+export interface EngineOptions {
+  terminal: Terminal;
+  /** Environment and directory of hidden commands: the same as the panes'. */
+  env: Record<string, string>;
+  cwd: string;
+  timeoutScale: number;
+  signal: AbortSignal;
+  continueOnError: boolean;
+  /** Audience slide number to start from; earlier slides are reported as skipped. */
+  fromSlide?: number;
+  /** Run `open` directives with xdg-open instead of only recording them. */
+  open: boolean;
+  emit: Emit;
+  /** Called when the runner enters a slide (autopilot, cast markers). */
+  onSlide?(slide: SlideRef): void;
+  /** Called after tmux steps change the panes (recordings track sizes). */
+  onLayout?(): Promise<void>;
+  interactive?: Interaction;
+}
+
+export interface Outcome {
+  status: StepStatus;
+  message?: string;
+  exitCode?: number;
+  screen?: string;
+  output?: string;
+  pane?: string;
+  url?: string;
+}
+
+export interface UnitResult {
+  status: 'passed' | 'failed' | 'interrupted';
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly extra: Partial<Outcome> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Replays a unit's steps in order; cleanup directives always run. */
+export async function runUnit(unit: Unit, o: EngineOptions): Promise<UnitResult> {
+  const started = Date.now();
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const scale = (ms: number) => Math.round(ms * o.timeoutScale);
+  const state = { clipboard: undefined as string | undefined };
+  let stopped: 'failed' | 'interrupted' | undefined;
+  const setupDone = new Set<number>();
+  const cleanupDone = new Set<number>();
+  const lastSlideOfFile = new Map<number, number>();
+  unit.slides.forEach((s, i) => lastSlideOfFile.set(s.file, i));
+
+  const report = (slide: SlideRef, info: StepInfo, outcome: Outcome & { reason?: string }, durationMs: number, attempt?: number) => {
+    counts[outcome.status]++;
+    o.emit({ type: 'step', unit: unit.id, slide, step: info, durationMs, ...(attempt && attempt > 1 ? { attempt } : {}), ...outcome });
+  };
+  const skipSlide = (sp: SlidePlan, reason: string, from = 0) =>
+    sp.steps.slice(from).forEach((step, i) => report(sp.slide, stepInfo(step, from + i), { status: 'skipped', reason }, 0));
+
+  const hidden = async (sp: SlidePlan, kind: 'setup' | 'cleanup', h: HiddenCommand, signal: AbortSignal, cap?: number): Promise<boolean> => {
+    const t0 = Date.now();
+    const timeout = Math.min(scale(h.timeoutMs ?? DEFAULT_TIMEOUTS.hidden), cap ?? Infinity);
+    const r = await runHidden(h.command, o.env, o.cwd, timeout, signal);
+    const info: StepInfo = { index: -1, kind, text: `${kind}: ${h.command.split('\n')[0]}`, file: h.position.file, line: h.position.line, hidden: true };
+    const ok = r.status === 0 && !r.timedOut;
+    const message = ok ? undefined : r.timedOut ? `${kind} timed out after ${formatMs(timeout)}` : signal.aborted ? `${kind} interrupted` : `${kind} exited with status ${r.status}`;
+    report(sp.slide, info, { status: ok ? 'passed' : 'failed', exitCode: r.status, output: r.output, ...(message ? { message } : {}) }, Date.now() - t0);
+    return ok;
+  };
+  const runCleanup = async (file: number, signal: AbortSignal, cap?: number) => {
+    if (!setupDone.has(file) || cleanupDone.has(file)) return;
+    cleanupDone.add(file);
+    const sp = unit.slides[lastSlideOfFile.get(file)!]!;
+    for (const h of unit.files[file]!.cleanup) await hidden(sp, 'cleanup', h, signal, cap);
+  };
+
+  try {
+    for (let si = 0; si < unit.slides.length; si++) {
+      const sp = unit.slides[si]!;
+      if (stopped) {
+        skipSlide(sp, stopped === 'interrupted' ? 'not run: interrupted' : 'not run: an earlier step failed (use --continue-on-error to go on)');
+        continue;
+      }
+      if (o.fromSlide !== undefined && sp.slide.number < o.fromSlide) skipSlide(sp, `before --from ${o.fromSlide}`);
+      else if (sp.skip !== undefined) skipSlide(sp, sp.skip);
+      else {
+        o.emit({ type: 'slide', unit: unit.id, slide: sp.slide, of: unit.slideCount, elapsedMs: Date.now() - started });
+        o.onSlide?.(sp.slide);
+        let ok = true;
+        if (!setupDone.has(sp.file)) {
+          setupDone.add(sp.file);
+          for (const h of unit.files[sp.file]!.setup) if (ok) ok = await hidden(sp, 'setup', h, o.signal);
+          if (!ok) {
+            skipSlide(sp, 'not run: setup failed');
+            stopped = o.signal.aborted ? 'interrupted' : 'failed';
+          }
+        }
+        for (let i = 0; ok && i < sp.steps.length; i++) {
+          const step = sp.steps[i]!;
+          const info = stepInfo(step, i);
+          let attempt = 0;
+          for (;;) {
+            attempt++;
+            const choice = o.interactive && attempt === 1 ? await o.interactive.before(sp, step, i) : 'run';
+            if (choice === 'quit') {
+              stopped = 'interrupted';
+              skipSlide(sp, 'not run: quit', i);
+              ok = false;
+              break;
+            }
+            if (choice === 'skip') {
+              report(sp.slide, info, { status: 'skipped', reason: 'skipped interactively' }, 0);
+              break;
+            }
+            const t0 = Date.now();
+            const outcome = await runStep(step, o, state, scale);
+            if (outcome.status === 'failed' && o.signal.aborted) {
+              report(sp.slide, info, { ...outcome, message: 'interrupted' }, Date.now() - t0, attempt);
+              stopped = 'interrupted';
+              ok = false;
+              break;
+            }
+            if (outcome.status === 'failed' && o.interactive) {
+              const next = await o.interactive.afterFailure(sp, step, outcome);
+              if (next === 'retry') continue;
+              report(sp.slide, info, outcome, Date.now() - t0, attempt);
+              if (next === 'quit') stopped = 'failed';
+              ok = next === 'skip';
+              break;
+            }
+            report(sp.slide, info, outcome, Date.now() - t0, attempt);
+            if (outcome.status === 'failed') {
+              ok = false;
+              if (!o.continueOnError) stopped = 'failed';
+            }
+            break;
+          }
+          if (!ok && !stopped) skipSlide(sp, 'not run: an earlier step of this slide failed', i + 1);
+          if (!ok && stopped) skipSlide(sp, stopped === 'interrupted' ? 'not run: interrupted' : 'not run: an earlier step failed (use --continue-on-error to go on)', i + 1);
+        }
+      }
+      if (lastSlideOfFile.get(sp.file) === si && !stopped) await runCleanup(sp.file, o.signal);
+    }
+  } finally {
+    // Cleanup always runs, even after a failure or Ctrl-C (with its own time budget then).
+    const signal = o.signal.aborted ? AbortSignal.timeout(scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt)) : o.signal;
+    for (const f of [...setupDone].reverse()) await runCleanup(f, signal, o.signal.aborted ? scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt) : undefined);
+  }
+  const status = stopped === 'interrupted' || o.signal.aborted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'passed';
+  return { status, ...counts };
+}
+
+export function stepInfo(step: Step, index: number): StepInfo {
+  return {
+    index,
+    kind: step.kind,
+    text: describeStep(step),
+    file: step.position.file,
+    line: step.position.line,
+    ...(step.kind === 'command' && step.hidden ? { hidden: true } : {}),
+  };
+}
+
+/** Runs one step and turns every failure into an Outcome with the screen of the pane at that moment. */
+async function runStep(step: Step, o: EngineOptions, state: { clipboard?: string | undefined }, scale: (ms: number) => number): Promise<Outcome> {
+  const t = o.terminal;
+  const pane = t.active;
+  try {
+    return await execute(step, o, state, scale);
+  } catch (e) {
+    const extra = e instanceof StepFailure ? e.extra : {};
+    const target = extra.pane ?? pane;
+    let screen: string | undefined;
+    try {
+      if (!t.closed) screen = await t.capture(target);
+    } catch {
+      /* the pane may be gone */
+    }
+    const message =
+      e instanceof InterruptedError ? 'interrupted' : e instanceof TimeoutError ? `${describeStep(step)}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    if (!t.closed && !o.signal.aborted) await recover(t, target).catch(() => {});
+    return { status: 'failed', message, pane: target, ...(screen !== undefined ? { screen } : {}), ...extra };
+  }
+}
+
+/** After a failure, give the pane back a prompt: Ctrl-C, then a fresh shell if that is not enough. */
+async function recover(t: Terminal, pane: string): Promise<void> {
+  const p = t.pane(pane);
+  const last = p.markers[p.markers.length - 1];
+  if (last?.kind === 'D') return;
+  if (last?.kind !== 'X') {
+    const from = p.mark();
+    await t.keys(pane, ['C-c']);
+    const back = await t.waitFor(() => p.markerSince('DX', from), 2000).catch(() => undefined);
+    if (back?.kind === 'D') return;
+  }
+  await t.respawn(pane);
+}
+
+function isBusy(p: PaneStream): boolean {
+  return p.markers[p.markers.length - 1]?.kind === 'S';
+}
+
+async function execute(step: Step, o: EngineOptions, state: { clipboard?: string | undefined }, scale: (ms: number) => number): Promise<Outcome> {
+  const t = o.terminal;
+  const timeout = (fallback: number) => scale(step.timeoutMs ?? fallback);
+  const pane = t.active;
+  const p = t.pane(pane);
+  switch (step.kind) {
+    case 'command':
+      return command(step, o, timeout(step.wait?.long ? DEFAULT_TIMEOUTS.longwait : step.wait ? DEFAULT_TIMEOUTS.wait : DEFAULT_TIMEOUTS.command));
+    case 'check': {
+      const ms = timeout(DEFAULT_TIMEOUTS.check);
+      const m = await t.waitFor(() => p.markerSince('DX', p.lastInput), ms, o.signal).catch(rethrow(`no prompt came back within ${formatMs(ms)}: the typed command is still running`, pane));
+      if (m.kind === 'X') throw new StepFailure(`the shell in pane ${pane} exited (status ${m.status})`, { pane, exitCode: m.status! });
+      const start = p.markerSince('S', p.lastInput);
+      return assess(step, m.status!, start ? p.text(start.offset, m.offset) : '', pane);
+    }
+    case 'key': {
+      const wasIdle = !isBusy(p);
+      const from = p.mark();
+      await t.keys(pane, step.keys);
+      // ^D at an idle prompt ends the shell: close the pane as tmux would, or give the last one a new shell.
+      if (wasIdle && step.keys.includes('C-d')) {
+        const m = await t.waitFor(() => p.markerSince('X', from), 2000, o.signal).catch(() => undefined);
+        if (m) {
+          await t.closePane(pane);
+          if (t.active === pane) await t.respawn(pane, o.signal);
+          await o.onLayout?.();
+        }
+      }
+      return { status: 'passed', pane };
+    }
+    case 'type':
+      await t.type(pane, step.text, false);
+      return { status: 'passed', pane };
+    case 'paste':
+      if (state.clipboard === undefined) throw new StepFailure('nothing to paste: no `copy` has succeeded in this run', { pane });
+      await t.type(pane, state.clipboard, false);
+      return { status: 'passed', pane, output: state.clipboard };
+    case 'copy': {
+      const ms = timeout(DEFAULT_TIMEOUTS.copy);
+      const value = await t
+        .waitFor(async () => lastMatch(await t.capture(pane), step.regex), ms, o.signal)
+        .catch(rethrow(`nothing on pane ${pane} matches /${step.regex}/ (waited ${formatMs(ms)})`, pane));
+      state.clipboard = value;
+      return { status: 'passed', pane, output: value };
+    }
+    case 'wait': {
+      const ms = timeout(step.long ? DEFAULT_TIMEOUTS.longwait : DEFAULT_TIMEOUTS.wait);
+      const from = p.lastInput;
+      const seen = screenWatcher(t, pane);
+      const r = await t
+        .waitFor(async () => {
+          if (contains(p.text(from.offset), step.matcher) || (await seen(from, step.matcher))) return 'found' as const;
+          if (p.markerSince('X', from)) return 'dead' as const;
+          return undefined;
+        }, ms, o.signal)
+        .catch(rethrow(`${describeMatcher(step.matcher)} did not appear on pane ${pane} within ${formatMs(ms)}`, pane, () => p.text(from.offset)));
+      if (r === 'dead') throw new StepFailure(`the shell in pane ${pane} exited while waiting for ${describeMatcher(step.matcher)}`, { pane });
+      return { status: 'passed', pane };
+    }
+    case 'until': {
+      const ms = timeout(DEFAULT_TIMEOUTS.until);
+      const r = await pollHidden(step.command, o.env, o.cwd, ms, 1000, o.signal);
+      if (o.signal.aborted) throw new InterruptedError();
+      if (r.status !== 0) throw new StepFailure(r.timedOut ? `\`${step.command}\` did not succeed within ${formatMs(ms)}` : `\`${step.command}\` exited with status ${r.status}`, { output: r.output, exitCode: r.status, pane });
+      return { status: 'passed', output: r.output, exitCode: 0 };
+    }
+    case 'tmux': {
+      try {
+        const r = await t.tmux(step.args, o.signal);
+        await o.onLayout?.();
+        return { status: 'passed', pane: t.active, ...(r.output.length ? { output: r.output.join('\n') } : {}) };
+      } catch (e) {
+        if (e instanceof TmuxCommandError && /no space for new pane/.test(e.output))
+          throw new StepFailure(`\`tmux ${step.args.join(' ')}\`: no space for a new pane`, { pane, message: `\`tmux ${step.args.join(' ')}\`: no space for a new pane (the window is too small for this many splits; close a pane first, or run with a larger --size)` });
+        if (e instanceof TmuxCommandError) throw new StepFailure(`\`tmux ${step.args.join(' ')}\` failed: ${e.output}`, { pane });
+        throw e;
+      }
+    }
+    case 'open':
+      if (o.open) spawn('xdg-open', [step.url], { detached: true, stdio: 'ignore' }).on('error', () => {}).unref();
+      return { status: 'passed', url: step.url, ...(o.open ? {} : { message: 'recorded, not opened (use --open)' }) };
+  }
+}
+
+async function command(step: CommandStep, o: EngineOptions, ms: number): Promise<Outcome> {
+  const t = o.terminal;
+  const pane = t.active;
+  const p = t.pane(pane);
+  const lastMarker = p.markers[p.markers.length - 1];
+  if (lastMarker?.kind === 'X') throw new StepFailure(`the shell in pane ${pane} has exited; nothing can be typed there`, { pane });
+  if (isBusy(p)) {
+    // Something still runs in this pane (e.g. after `nowait`): wait for its prompt, as a person would.
+    const since = { offset: lastMarker!.offset, markers: p.markers.length };
+    await t.waitFor(() => p.markerSince('DX', since), ms, o.signal).catch(rethrow(`pane ${pane} is still busy with the previous command; end it first (e.g. \`key ^C\`)`, pane));
+  }
+  const from = p.mark();
+  await t.type(pane, step.command, true);
+  const output = (end?: Marker) => {
+    const s = p.markerSince('S', from);
+    return s ? p.text(s.offset, end?.offset) : '';
+  };
+  if (step.nowait) {
+    await t.waitFor(() => p.markerSince('SX', from), Math.min(ms, 10_000), o.signal).catch(rethrow('the shell did not start the command', pane));
+    return { status: 'passed', pane };
+  }
+  if (step.wait) {
+    const w = step.wait;
+    const seen = screenWatcher(t, pane);
+    const r = await t
+      .waitFor(async () => {
+        const end = p.markerSince('DX', from);
+        if (contains(output(end), w.matcher) || (!end && (await seen(from, w.matcher)))) return { found: true, end };
+        if (end) return { found: false, end };
+        return undefined;
+      }, ms, o.signal)
+      .catch(rethrow(`${describeMatcher(w.matcher)} did not appear within ${formatMs(ms)}`, pane, () => output()));
+    if (r.end?.kind === 'X') throw new StepFailure(`the shell exited (status ${r.end.status}) while running this command`, { pane, exitCode: r.end.status!, output: output(r.end) });
+    // A `wait` after a command still checks that the command did not fail, if it has ended.
+    if (r.end) {
+      const assessed = assess(step, r.end.status!, output(r.end), pane);
+      if (assessed.status === 'failed' || !r.found) {
+        const why = !r.found ? `the command ended (status ${r.end.status}) without printing ${describeMatcher(w.matcher)}` : assessed.message;
+        return { ...assessed, status: 'failed', ...(why ? { message: why } : {}) };
+      }
+      return assessed;
+    }
+    return { status: 'passed', pane, output: output() };
+  }
+  const end = await t.waitFor(() => p.markerSince('DX', from), ms, o.signal).catch(rethrow(`no prompt after ${formatMs(ms)}: the command is still running`, pane, () => output()));
+  if (end.kind === 'X') throw new StepFailure(`the shell exited (status ${end.status}) while running this command`, { pane, exitCode: end.status!, output: output(end) });
+  return assess(step, end.status!, output(end), pane);
+}
+
+/** Exit status, `expect` and `output` assertions of a finished command. */
+function assess(step: { exit: ExitExpectation; expects: Matcher[]; output?: { text: string } }, status: number, output: string, pane: string): Outcome {
+  const base = { pane, exitCode: status, output };
+  if (!exitMatches(step.exit, status)) return { ...base, status: 'failed', message: `exit status ${status}, expected ${describeExit(step.exit)}${step.exit.kind === 'zero' ? ' (if this failure is intended, add `<!-- ```expect-fail``` -->` after it)' : ''}` };
+  for (const m of step.expects) if (!contains(output, m)) return { ...base, status: 'failed', message: `the output does not contain ${describeMatcher(m)}` };
+  if (step.output) {
+    const diff = compareOutput(step.output.text, output);
+    if (diff !== undefined) return { ...base, status: 'failed', message: `the output differs from the expected output:\n${diff}` };
+  }
+  return { ...base, status: 'passed' };
+}
+
+/**
+ * Full-screen programs (watch, vim) redraw by cursor moves, so their text is read from the screen
+ * while the pane is in the alternate screen and has drawn since `from`. Captures are throttled.
+ */
+function screenWatcher(t: Terminal, pane: string) {
+  let last = 0;
+  return async (from: Mark, m: Matcher): Promise<boolean> => {
+    const p = t.pane(pane);
+    if (!p.inAlternateScreen || p.raw.length <= from.offset || Date.now() - last < 100) return false;
+    last = Date.now();
+    return contains(await t.capture(pane), m);
+  };
+}
+
+function rethrow(message: string, pane: string, output?: () => string) {
+  return (e: unknown): never => {
+    if (e instanceof TimeoutError) throw new StepFailure(message, { pane, ...(output ? { output: output() } : {}) });
+    if (e instanceof TerminalGoneError) throw new StepFailure(e.message, { pane });
+    throw e;
+  };
+}
+
+export function where(slide: SlideRef, step?: StepInfo): string {
+  return step ? formatPosition({ file: step.file, line: step.line, column: 1 }) : `${slide.file}:${slide.line}`;
+}

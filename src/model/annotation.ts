@@ -35,5 +35,10 @@ export interface DeckAnnotations {
    * Slides to show that are not in the deck's own files (a French deck showing the English slide
    * where no translation exists): inserted after the slide id given, or at the start for null.
    */
-  insertions?: { after: string | null; slide: import('./deck.ts').DeckSlide }[];
+  insertions?: {
+    after: string | null;
+    slide: import('./deck.ts').DeckSlide;
+    /** Language of the inserted slide when it differs from the deck's (an English slide in a French deck): `lang` attribute. */
+    lang?: import('./deck.ts').Lang;
+  }[];
 }

@@ -69,14 +69,12 @@ export function annotationsFor(deck: Deck, otherDeck: Deck, report: ParityReport
   const own: { id: string }[] = translated ? layout.order : en.slides;
   if (translated) {
     for (const entry of layout.order) {
-      const target = entry.inserted ? entry.slide.id : entry.counterpart;
-      const i = target === undefined ? undefined : enIndex.get(target);
+      const i = entry.counterpart === undefined ? undefined : enIndex.get(entry.counterpart);
       if (i !== undefined) exact.set(entry.id, i);
     }
   } else {
     for (const [i, entry] of layout.order.entries()) {
-      const source = entry.inserted ? entry.slide.id : entry.counterpart;
-      if (source !== undefined && !exact.has(source)) exact.set(source, i);
+      if (entry.counterpart !== undefined && !exact.has(entry.counterpart)) exact.set(entry.counterpart, i);
     }
   }
   const map: Record<string, { index: number; exact: boolean }> = {};

@@ -18,7 +18,7 @@ export interface StepInfo {
 
 export type VerifyEvent =
   | { type: 'run-start'; run: string; time: string; units: { id: string; title: string; slides: number; steps: number }[] }
-  | { type: 'unit-start'; run: string; unit: string; title: string; kind: 'deck' | 'chapter'; source: string; root: string; time: string; namespace?: string; context?: string; casts?: Record<string, string> }
+  | { type: 'unit-start'; run: string; unit: string; title: string; kind: 'deck' | 'chapter'; source: string; root: string; time: string; namespace?: string; context?: string }
   | { type: 'slide'; unit: string; slide: SlideRef; /** n/N as the audience counts */ of: number; elapsedMs: number }
   | {
       type: 'step';
@@ -40,7 +40,7 @@ export type VerifyEvent =
       pane?: string;
       url?: string;
     }
-  | { type: 'unit-end'; unit: string; status: 'passed' | 'failed' | 'interrupted'; durationMs: number; passed: number; failed: number; skipped: number; warnings?: string[] }
+  | { type: 'unit-end'; unit: string; status: 'passed' | 'failed' | 'interrupted'; durationMs: number; passed: number; failed: number; skipped: number; warnings?: string[]; /** pane id → asciicast file, relative to --cast */ casts?: Record<string, string> }
   | { type: 'run-end'; run: string; status: 'passed' | 'failed' | 'interrupted'; durationMs: number };
 
 export type Emit = (event: VerifyEvent) => void;

@@ -15,19 +15,23 @@ export interface PlannableSlide {
   number: number;
   id: string;
   file: string;
+  chapter?: string;
 }
 
 /** The unit of a deck: its author slides in presentation order, numbered as the audience sees them. */
 export function unitFromDeck(deck: Deck, root: string): Unit {
-  const slides = deck.slides.filter((s) => s.kind === 'author').map((s) => ({ slide: s, number: s.number, id: s.id, file: s.file }));
+  const slides = deck.slides.filter((s) => s.kind === 'author').map((s) => {
+    const chapter = s.chapter !== undefined ? deck.chapters[s.chapter]?.title : undefined;
+    return { slide: s, number: s.number, id: s.id, file: s.file, ...(chapter ? { chapter } : {}) };
+  });
   const title = deck.values.title.replace(/\s+/g, ' ').trim() || deck.id;
   return planUnit({ id: deck.id, kind: 'deck', title, source: deck.manifestPath, root, slides, slideCount: deck.slides.length });
 }
 
 /** The unit of one chapter file on its own: slides numbered from 1 in the file. */
 export function unitFromFile(file: SourceFile, root: string): Unit {
-  const slides = file.slides.map((s, i) => ({ slide: s, number: i + 1, id: `${file.path}#${i + 1}`, file: file.path }));
   const title = file.slides.flatMap((s) => s.chapterTitles)[0]?.text ?? file.path;
+  const slides = file.slides.map((s, i) => ({ slide: s, number: i + 1, id: `${file.path}#${i + 1}`, file: file.path, chapter: title }));
   const unit = planUnit({ id: file.path.replace(/\.md$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-'), kind: 'chapter', title, source: file.path, root, slides, slideCount: file.slides.length });
   return unit;
 }
@@ -217,7 +221,7 @@ export function planUnit(input: UnitInput): Unit {
     if (pendingTimeout) diagnostics.push(error('verify/directive', pendingTimeout.position, '`timeout` with no step after it on this slide', 'put `timeout` just before the step it applies to'));
     if (steps.length === 0 && skip === undefined) return;
     const title = ps.slide.title?.text ?? ps.slide.chapterTitles[0]?.text ?? '';
-    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title }, steps, file: f, ...(skip !== undefined ? { skip } : {}) });
+    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title }, steps, file: f, ...(ps.chapter ? { chapter: ps.chapter } : {}), ...(skip !== undefined ? { skip } : {}) });
   });
 
   for (const s of slides)

@@ -68,6 +68,8 @@ export interface SlidePlan {
   skip?: string;
   /** Index of the `FilePlan` the slide belongs to. */
   file: number;
+  /** Title of the chapter it belongs to. */
+  chapter?: string;
 }
 
 /** Hidden commands run outside the terminal, in the same environment. */

@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pc from 'picocolors';
+import { hasErrors } from '../../model/diagnostic.ts';
+import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, type ClusterTarget } from '../../verify/cluster.ts';
+import { readVerifyConfig } from '../../verify/config.ts';
+import type { VerifyEvent } from '../../verify/events.ts';
+import { countSteps } from '../../verify/extract.ts';
+import { follower, slideNotice } from '../../verify/follow.ts';
+import { terminalInteraction } from '../../verify/interactive.ts';
+import { loadUnits, onlyChapter } from '../../verify/load.ts';
+import { htmlReport } from '../../verify/report/html.ts';
+import { junitXml } from '../../verify/report/junit.ts';
+import { progressPrinter } from '../../verify/report/progress.ts';
+import { summarize } from '../../verify/report/summary.ts';
+import { runUnits } from '../../verify/run.ts';
+import { describeStep, type Unit } from '../../verify/step.ts';
+import { printDiagnostics } from './build.ts';
+import type { RegisterCommand } from './index.ts';
+
+interface VerifyFlags {
+  plan?: boolean;
+  from?: string;
+  only?: string;
+  step?: boolean;
+  continueOnError?: boolean;
+  jobs: string;
+  timeoutScale: string;
+  context?: string;
+  kubeconfig?: string;
+  keep?: boolean;
+  open?: boolean;
+  junit?: string;
+  json?: string;
+  html?: string;
+  cast?: string;
+  follow?: string;
+  size: string;
+  verbose?: boolean;
+}
+
+/** Exit codes: 0 all steps passed, 1 a step failed or nothing to verify, 2 bad input or environment, 130 interrupted. */
+export const registerVerify: RegisterCommand = (program, setExit) => {
+  program
+    .command('verify')
+    .description('Replay the lab commands of decks or chapters in a private tmux server and report which slide broke (see docs/VERIFY.md)')
+    .argument('<input...>', 'deck manifests (.yml) or chapter files (.md)')
+    .option('--plan', 'list the steps with slide number and file:line, run nothing')
+    .option('--from <slide>', 'start at this slide number (earlier slides are reported as skipped)')
+    .option('--only <chapter>', 'only the slides whose file path or chapter title contains this text')
+    .option('--step', 'interactive: ask before each step (run, skip, quit) and after a failure (retry, skip, quit)')
+    .option('--continue-on-error', 'after a failed step, skip the rest of its slide and go on with the next slide')
+    .option('--jobs <n>', 'decks or chapters run in parallel, each with its own tmux server and namespace', '1')
+    .option('--timeout-scale <x>', 'multiply every timeout (slow clusters)', '1')
+    .option('--context <name>', 'kubeconfig context to use: naming it is the permission to use it')
+    .option('--kubeconfig <file>', 'kubeconfig to read the context from (default: $KUBECONFIG, ~/.kube/config)')
+    .option('--keep', 'keep the namespace and the run directory afterwards')
+    .option('--open', 'run `open` directives (xdg-open) instead of only recording them')
+    .option('--junit <file>', 'write JUnit XML (suite per deck or chapter, case per slide)')
+    .option('--json <file>', 'write the event stream as JSON lines (one event per step)')
+    .option('--html <dir>', 'write an HTML report (failures with their screen, links to file:line)')
+    .option('--cast <dir>', 'write asciicast recordings of every pane (default with --html: <dir>/casts)')
+    .option('--follow <url>', 'autopilot: POST each slide the runner enters to this URL (labdeck dev follows)')
+    .option('--size <WxH>', 'terminal size', '160x48')
+    .option('--verbose', 'a line per step, skipped ones included')
+    .action(async (inputs: string[], flags: VerifyFlags) => setExit(await verify(inputs, flags)));
+};
+
+async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
+  const err = (s: string) => process.stderr.write(s + '\n');
+  const bad = (message: string, hint?: string) => {
+    err(`${pc.red('error:')} ${message}${hint ? `\n    hint: ${hint}` : ''}`);
+    return 2;
+  };
+  const jobs = Number(flags.jobs);
+  const scale = Number(flags.timeoutScale);
+  const size = /^(\d+)x(\d+)$/.exec(flags.size);
+  const from = flags.from === undefined ? undefined : Number(flags.from);
+  if (!Number.isInteger(jobs) || jobs < 1) return bad(`--jobs ${flags.jobs}: expected a whole number ≥ 1`);
+  if (!(scale > 0)) return bad(`--timeout-scale ${flags.timeoutScale}: expected a positive number`);
+  if (!size || Number(size[1]) < 20 || Number(size[2]) < 5) return bad(`--size ${flags.size}: expected WIDTHxHEIGHT, e.g. 160x48`);
+  if (from !== undefined && !(Number.isInteger(from) && from >= 1)) return bad(`--from ${flags.from}: expected a slide number`);
+
+  const { units: loaded, diagnostics } = await loadUnits(inputs);
+  if (diagnostics.length) printDiagnostics(diagnostics);
+  if (hasErrors(diagnostics)) return bad('the decks have errors (listed above); nothing was run', 'fix them, or check them with `labdeck lint`');
+  const units: Unit[] = flags.only ? loaded.map((u) => onlyChapter(u, flags.only!)) : loaded;
+
+  if (flags.plan) {
+    process.stdout.write(planText(units));
+    return 0;
+  }
+  const runnable = units.filter((u) => countSteps(u) > 0);
+  for (const u of units) if (countSteps(u) === 0) err(pc.yellow(`warning: ${u.source} has no steps to run${flags.only ? ` (with --only ${flags.only})` : ''}`));
+  if (runnable.length === 0)
+    return (err(`${pc.red('error:')} nothing to verify: no step in ${inputs.join(', ')}\n    hint: verify runs \`\`\`bash fences inside .lab[ boxes and hidden <!-- \`\`\`directives\`\`\` --> (docs/VERIFY.md)`), 1);
+
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return bad('tmux is not installed (or not on PATH); verify drives a private tmux server', 'install it: `sudo apt-get install tmux` (Debian/Ubuntu), `sudo dnf install tmux` (Fedora), `brew install tmux` (macOS)');
+  }
+
+  let cluster: ClusterTarget | undefined;
+  if (runnable.some(needsCluster)) {
+    const { config, error } = readVerifyConfig(process.cwd());
+    if (error) return bad(error);
+    const choice = await chooseContext({ ...(flags.context ? { context: flags.context } : {}), allowed: config.contexts, kubeconfig: sourceKubeconfig(flags.kubeconfig) });
+    if (!choice.ok) return bad(choice.message, choice.hint);
+    cluster = choice.target;
+    const left = await leftoverNamespaces(cluster);
+    if (left.length) err(pc.yellow(`warning: earlier runs left ${left.join(', ')} on ${cluster.context}`));
+  }
+
+  const runId = `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
+  const events: VerifyEvent[] = [];
+  const jsonFd = flags.json ? openFile(flags.json) : undefined;
+  const castDir = flags.cast ? resolve(flags.cast) : flags.html ? resolve(flags.html, 'casts') : undefined;
+  const progress = progressPrinter(process.stderr, { verbose: flags.verbose === true });
+  const follow = flags.follow ? follower(flags.follow, (m) => err(pc.yellow(`warning: ${m}`))) : undefined;
+
+  // Ctrl-C: stop the current step, run cleanup, tear down; a second Ctrl-C leaves at once (the exit hook still kills tmux).
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    err(pc.yellow('\ninterrupted: cleaning up (Ctrl-C again to leave now)'));
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let status: 'passed' | 'failed' | 'interrupted';
+  try {
+    status = await runUnits({
+      units: runnable,
+      runId,
+      jobs,
+      timeoutScale: scale,
+      continueOnError: flags.continueOnError === true,
+      ...(from !== undefined ? { fromSlide: from } : {}),
+      open: flags.open === true,
+      keep: flags.keep === true,
+      width: Number(size[1]),
+      height: Number(size[2]),
+      signal: abort.signal,
+      ...(cluster ? { cluster } : {}),
+      ...(castDir ? { castDir } : {}),
+      ...(follow ? { onSlide: (unit: Unit, slide) => follow.notify(slideNotice(runId, unit, slide)) } : {}),
+      ...(flags.step ? { interactive: terminalInteraction(process.stdin, process.stderr) } : {}),
+      emit: (e) => {
+        events.push(e);
+        progress(e);
+        if (jsonFd !== undefined) writeSync(jsonFd, JSON.stringify(e) + '\n');
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    if (jsonFd !== undefined) closeSync(jsonFd);
+    if (flags.step) process.stdin.pause();
+  }
+  await follow?.flush();
+  const summary = summarize(events);
+  if (flags.junit) writeOut(flags.junit, junitXml(summary));
+  if (flags.html) writeOut(join(flags.html, 'index.html'), htmlReport(summary, castDir));
+  const slides = summary.units.flatMap((u) => u.slides);
+  const failed = slides.filter((s) => s.status === 'failed').length;
+  const line = `${status}: ${slides.length} slides, ${failed} failed, in ${(summary.durationMs / 1000).toFixed(1)} s`;
+  err(status === 'passed' ? pc.green(line) : pc.red(line));
+  return status === 'passed' ? 0 : status === 'interrupted' ? 130 : 1;
+}
+
+function planText(units: Unit[]): string {
+  const out: string[] = [];
+  for (const u of units) {
+    out.push(`${u.title} (${u.source}): ${u.slides.length} slides with steps, ${countSteps(u)} steps`);
+    for (const f of u.files) for (const h of f.setup) out.push(`  setup    ${h.position.file}:${h.position.line}  ${h.command.split('\n')[0]}`);
+    for (const s of u.slides) {
+      out.push(`  slide ${s.slide.number}/${u.slideCount}  ${s.slide.title}${s.skip !== undefined ? `  [skip: ${s.skip}]` : ''}`);
+      for (const step of s.steps) out.push(`    ${step.position.file}:${step.position.line}  ${describeStep(step).split('\n').join('\n      ')}${planModifiers(step)}`);
+    }
+    for (const f of u.files) for (const h of f.cleanup) out.push(`  cleanup  ${h.position.file}:${h.position.line}  ${h.command.split('\n')[0]}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function planModifiers(step: Unit['slides'][number]['steps'][number]): string {
+  const m: string[] = [];
+  if (step.kind === 'command' || step.kind === 'check') {
+    if (step.exit.kind !== 'zero') m.push(step.exit.kind === 'code' ? `exit ${step.exit.code}` : `exit ${step.exit.kind}`);
+    for (const e of step.expects) m.push(`expect ${e.kind === 'text' ? JSON.stringify(e.text) : `/${e.source}/`}`);
+    if (step.output) m.push('output');
+  }
+  if (step.kind === 'command' && step.wait) m.push(`${step.wait.long ? 'longwait' : 'wait'} ${step.wait.matcher.kind === 'text' ? JSON.stringify(step.wait.matcher.text) : `/${step.wait.matcher.source}/`}`);
+  if (step.kind === 'command' && step.nowait) m.push('nowait');
+  if (step.timeoutMs !== undefined) m.push(`timeout ${step.timeoutMs} ms`);
+  return m.length ? `   [${m.join(', ')}]` : '';
+}
+
+function openFile(path: string): number {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  return openSync(path, 'w');
+}
+
+function writeOut(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text);
+}

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Unit } from './step.ts';
+
+/**
+ * Kubernetes safety. A run touches a cluster only through a kubeconfig of its own, holding one
+ * context that the user allowed explicitly, with a namespace of its own as default. Nothing here
+ * reads the user's kubeconfig beyond `kubectl config view --minify` of that one context.
+ */
+
+const CLUSTER_TOOLS = /(?:^|[\s;|&(`$])(?:kubectl|helm|kustomize|stern|k9s|kubectx|kubens)\b/m;
+
+/** Whether a unit runs anything that talks to a cluster (commands, waits, setup, cleanup). */
+export function needsCluster(unit: Unit): boolean {
+  for (const s of unit.slides)
+    for (const step of s.steps) if ((step.kind === 'command' || step.kind === 'until') && CLUSTER_TOOLS.test(step.command)) return true;
+  return unit.files.some((f) => [...f.setup, ...f.cleanup].some((h) => CLUSTER_TOOLS.test(h.command)));
+}
+
+export interface ClusterTarget {
+  /** Kubeconfig the context is read from. */
+  kubeconfig: string;
+  context: string;
+}
+
+export type ContextChoice = { ok: true; target: ClusterTarget } | { ok: false; message: string; hint: string };
+
+/** `--kubeconfig`, else $KUBECONFIG (first entry), else ~/.kube/config. */
+export function sourceKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.KUBECONFIG?.split(':').find(Boolean) ?? join(homedir(), '.kube', 'config');
+}
+
+/**
+ * The context to use: `--context` names it (that is the explicit permission), otherwise the
+ * kubeconfig's current context, which must be in the allow-list (config or LABDECK_VERIFY_CONTEXTS).
+ */
+export async function chooseContext(o: { context?: string; allowed: readonly string[]; kubeconfig: string }): Promise<ContextChoice> {
+  const contexts = await kubectl(['--kubeconfig', o.kubeconfig, 'config', 'get-contexts', '-o', 'name']).catch((e: Error) => ({ error: e.message }));
+  if (typeof contexts !== 'string')
+    return { ok: false, message: `cannot read contexts from ${o.kubeconfig}: ${contexts.error.split('\n')[0]}`, hint: 'point --kubeconfig (or KUBECONFIG) at a kubeconfig, e.g. eval "$(labdeck cluster env)"' };
+  const names = contexts.split('\n').filter(Boolean);
+  const wanted = o.context ?? (await kubectl(['--kubeconfig', o.kubeconfig, 'config', 'current-context']).catch(() => '')).trim();
+  if (!wanted) return { ok: false, message: `no current context in ${o.kubeconfig}`, hint: 'pass --context NAME' };
+  if (!names.includes(wanted)) return { ok: false, message: `context "${wanted}" is not in ${o.kubeconfig}`, hint: `known contexts: ${names.join(', ') || 'none'}` };
+  if (o.context === undefined && !o.allowed.includes(wanted))
+    return {
+      ok: false,
+      message: `refusing to run against context "${wanted}": it is not explicitly allowed`,
+      hint: `pass --context ${wanted} if this cluster may be used for verification, or add it to verify.contexts in labdeck.yml (or LABDECK_VERIFY_CONTEXTS)`,
+    };
+  return { ok: true, target: { kubeconfig: o.kubeconfig, context: wanted } };
+}
+
+/** DNS-1123 label: `labdeck-<run>-<unit>`, at most 63 characters. */
+export function namespaceName(runId: string, unitId: string): string {
+  const slug = unitId.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `labdeck-${runId}-${slug}`.slice(0, 63).replace(/-+$/, '');
+}
+
+export interface RunNamespace {
+  kubeconfig: string;
+  namespace: string;
+  /** Deletes the namespace (and waits a little for it); returns a warning when it could not. */
+  teardown(): Promise<string | undefined>;
+}
+
+/** Writes the run's own kubeconfig (one context, flattened) and creates the labelled namespace. */
+export async function prepareNamespace(target: ClusterTarget, dir: string, namespace: string, runId: string): Promise<RunNamespace> {
+  const kubeconfig = join(dir, 'kubeconfig');
+  const view = await kubectl(['--kubeconfig', target.kubeconfig, 'config', 'view', '--minify', '--flatten', '--context', target.context]);
+  writeFileSync(kubeconfig, view, { mode: 0o600 });
+  const k = (...args: string[]) => kubectl(['--kubeconfig', kubeconfig, '--context', target.context, ...args]);
+  await k('config', 'use-context', target.context);
+  await k('create', 'namespace', namespace);
+  await k('label', 'namespace', namespace, `labdeck.io/run=${runId}`);
+  await k('config', 'set-context', '--current', `--namespace=${namespace}`);
+  return {
+    kubeconfig,
+    namespace,
+    teardown: async () => {
+      try {
+        await k('delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=60s');
+        return undefined;
+      } catch (e) {
+        return `namespace ${namespace} may be left behind: ${(e as Error).message.split('\n')[0]}`;
+      }
+    },
+  };
+}
+
+/** Namespaces earlier runs left (label labdeck.io/run), to report at the start of a run. */
+export async function leftoverNamespaces(target: ClusterTarget): Promise<string[]> {
+  const out = await kubectl(['--kubeconfig', target.kubeconfig, '--context', target.context, 'get', 'namespaces', '-l', 'labdeck.io/run', '-o', 'name']).catch(() => '');
+  return out.split('\n').filter(Boolean);
+}
+
+function kubectl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('kubectl', args, { timeout: 90_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(stderr.trim() || err.message));
+      else resolve(stdout);
+    });
+  });
+}

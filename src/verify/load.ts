@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { error, type Diagnostic } from '../model/diagnostic.ts';
+import { courseDiagnostics, loadCourse } from '../manifest/index.ts';
+import { parseSource } from '../parse/index.ts';
+import { unitFromDeck, unitFromFile } from './extract.ts';
+import type { Unit } from './step.ts';
+
+/**
+ * Reads what `labdeck verify` was given — deck manifests (.yml) and chapter files (.md) — through
+ * the course model, and plans one unit per deck or file. Never reads built HTML.
+ */
+export async function loadUnits(inputs: readonly string[], cwd = process.cwd()): Promise<{ units: Unit[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const units: Unit[] = [];
+  const manifests = inputs.filter((i) => /\.ya?ml$/i.test(i));
+  if (manifests.length) {
+    const course = await loadCourse(manifests.map((m) => resolve(cwd, m)));
+    diagnostics.push(...courseDiagnostics(course));
+    for (const deck of course.decks) units.push(unitFromDeck(deck, course.root));
+  }
+  for (const input of inputs) {
+    if (/\.ya?ml$/i.test(input)) continue;
+    const abs = resolve(cwd, input);
+    if (!/\.md$/i.test(input) || !existsSync(abs)) {
+      diagnostics.push(error('verify/input', { file: input, line: 1, column: 1 }, existsSync(abs) ? `not a deck manifest (.yml) or a chapter (.md): ${input}` : `no such file: ${input}`, 'give deck manifests (content/decks/*.yml) or chapter files (content/en/…/*.md)'));
+      continue;
+    }
+    const root = contentRoot(abs);
+    const path = relative(root, abs).split(sep).join('/');
+    const includeRoot = dirname(root);
+    const file = parseSource(readFileSync(abs, 'utf8'), {
+      path,
+      readInclude: (p) => {
+        try {
+          return readFileSync(resolve(includeRoot, p), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    diagnostics.push(...file.diagnostics);
+    units.push(unitFromFile(file, root));
+  }
+  for (const u of units) diagnostics.push(...u.diagnostics);
+  return { units, diagnostics };
+}
+
+/** The nearest `content/` folder above a chapter (positions are relative to it), else its own folder. */
+function contentRoot(abs: string): string {
+  for (let d = dirname(abs); d !== dirname(d); d = dirname(d)) if (d.endsWith(`${sep}content`)) return d;
+  return dirname(abs);
+}
+
+/** `--only`: keep the slides whose file path or chapter title contains `filter`. */
+export function onlyChapter(unit: Unit, filter: string): Unit {
+  const f = filter.toLowerCase();
+  return { ...unit, slides: unit.slides.filter((s) => s.slide.file.toLowerCase().includes(f) || (s.chapter ?? '').toLowerCase().includes(f)) };
+}

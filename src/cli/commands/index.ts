@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { registerBuild } from './build.ts';
+import { registerCluster } from './cluster.ts';
+import { registerLint } from './lint.ts';
 import { registerParity } from './parity.ts';
+import { registerVerify } from './verify.ts';
 
 /** A command module adds itself to the program and reports its exit code through `setExit`. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerParity];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster];

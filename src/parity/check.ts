@@ -20,14 +20,23 @@ export interface Side {
 }
 
 export function side(path: string, file: SourceFile | undefined): Side {
-  // Only authors' slides are translated: generated ones (title, TOC) come from the manifest.
-  const slides = (file?.slides ?? []).filter((s) => s.kind === 'author');
   const definitions = new Map<string, Definition>();
   for (const d of file?.definitions ?? []) {
     const id = d.label.trim().replace(/\s+/g, ' ').toLowerCase();
     if (!definitions.has(id)) definitions.set(id, d);
   }
-  return { path, ...(file ? { file } : {}), slides, texts: slides.map((s) => slideText(s, definitions)), keys: slideKeys(slides) };
+  // Only authors' slides are translated: generated ones (title, TOC) come from the manifest,
+  // and an empty slide (an empty file, a doubled `---`) has nothing to translate.
+  const slides: Slide[] = [];
+  const texts: SlideText[] = [];
+  for (const s of file?.slides ?? []) {
+    if (s.kind !== 'author') continue;
+    const text = slideText(s, definitions);
+    if (text.lines.length === 0 && s.properties && Object.keys(s.properties).length === 0) continue;
+    slides.push(s);
+    texts.push(text);
+  }
+  return { path, ...(file ? { file } : {}), slides, texts, keys: slideKeys(slides) };
 }
 
 /** `en/x.md` ↔ `fr/x.md`: the French path of an English file, and back. */

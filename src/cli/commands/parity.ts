@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostic.ts';
 import { side } from '../../parity/check.ts';
@@ -58,11 +58,11 @@ export const registerParity: RegisterCommand = (program, setExit) => {
     .command('stamp')
     .description('Record that French slides were checked against their English slide as it is now (refused while their code diverges)')
     .argument('<target...>', 'French file (fr/x.md), or one slide: fr/x.md:<line> or fr/x.md#<key>')
-    .option('--lang <lang>', 'translation language', 'fr')
-    .option('--content <dir>', 'content root', 'content')
     .option('--en <key>', 'stamp against this English slide key instead of the aligned one')
     .option('--prune', "drop the file's stamps whose French slide no longer exists")
-    .action(async (targets: string[], opts: CommonOptions & { en?: string; prune?: boolean }) => {
+    // --lang and --content belong to `parity` (commander reads them wherever they are written).
+    .action(async (targets: string[], _local: unknown, command: Command) => {
+      const opts = command.optsWithGlobals<CommonOptions & { en?: string; prune?: boolean }>();
       const loaded = await loadParity({ content: opts.content, lang: opts.lang, targets: targets.map((t) => t.replace(/(#.*|:\d+)$/, '')) });
       if (loaded.stampsInvalid || loaded.diagnostics.length > 0) {
         printDiagnostics(loaded.diagnostics);

@@ -1,0 +1,61 @@
+import { extname } from 'node:path';
+import { findManifests, loadCourse, courseDiagnostics } from '../../manifest/index.ts';
+import { hasErrors } from '../../model/diagnostic.ts';
+import { resolveDeckRef, DECKS_DIR } from '../../present/deck-ref.ts';
+import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
+import { unwritableReason, writeFileAtomically } from '../../present/output-file.ts';
+import { printDiagnostics } from './build.ts';
+import type { RegisterCommand } from './index.ts';
+
+export const registerOutline: RegisterCommand = (program, setExit) => {
+  program
+    .command('outline')
+    .description('Course outline (syllabus) from the :EN:/:FR: lines of each chapter, in deck order')
+    .argument('[deck...]', `deck ids or manifests (default: every deck of ${DECKS_DIR}/ in that language)`)
+    .requiredOption('--lang <lang>', 'outline language: en or fr')
+    .option('--format <format>', 'md or html (default: from --out extension, else md)')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action(async (decks: string[], opts: { lang: string; format?: string; out?: string }) => {
+      const fail = (message: string, hint: string) => {
+        process.stderr.write(`error: ${message}\n    hint: ${hint}\n`);
+        setExit(1);
+      };
+      const lang = opts.lang.toLowerCase();
+      if (lang !== 'en' && lang !== 'fr') return fail(`--lang must be en or fr, not ${opts.lang}`, 'labdeck outline --lang fr');
+      const format = opts.format ?? (opts.out && /\.html?$/i.test(extname(opts.out)) ? 'html' : 'md');
+      if (format !== 'md' && format !== 'html') return fail(`--format must be md or html, not ${format}`, 'labdeck outline --lang en --format html');
+      if (opts.out) {
+        const reason = unwritableReason(opts.out);
+        if (reason) return fail(`cannot write ${opts.out}: ${reason}`, 'choose another --out path');
+      }
+      const manifests: string[] = [];
+      for (const ref of decks) {
+        const r = resolveDeckRef(ref);
+        if (!r.ok) return fail(r.message, r.hint);
+        manifests.push(r.manifest);
+      }
+      const course = await loadCourse(manifests.length > 0 ? manifests : findManifests(DECKS_DIR));
+      const diagnostics = courseDiagnostics(course);
+      if (hasErrors(diagnostics)) {
+        printDiagnostics(diagnostics);
+        return fail('the course has errors', 'fix them (labdeck lint) and run outline again');
+      }
+      // Without a deck named, the decks written in that language; every deck when none is.
+      const chosen = manifests.length > 0 ? course.decks : course.decks.filter((d) => d.lang === lang);
+      const syllabi = (chosen.length > 0 ? chosen : course.decks).map((d) => deckSyllabus(d, lang.toUpperCase() as 'EN' | 'FR'));
+      if (syllabi.length === 0) return fail(`no deck found in ${DECKS_DIR}/`, 'name a deck manifest on the command line');
+      for (const s of syllabi)
+        if (s.chapters.length === 0)
+          process.stderr.write(`warning: deck ${s.deck} has no :${s.lang}: outline lines\n    hint: add \`:${s.lang}:- item\` lines to the notes of its chapters, or try the deck of the other language\n`);
+      const text = format === 'html' ? syllabi.map(syllabusHtml).join('\n') : syllabi.map(syllabusMarkdown).join('\n');
+      if (opts.out) {
+        try {
+          writeFileAtomically(opts.out, text);
+        } catch (e) {
+          return fail(`cannot write ${opts.out}: ${(e as Error).message}`, 'choose another --out path');
+        }
+        process.stderr.write(`wrote ${opts.out} (${syllabi.length} deck${syllabi.length === 1 ? '' : 's'})\n`);
+      } else process.stdout.write(text);
+      setExit(0);
+    });
+};

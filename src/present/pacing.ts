@@ -1,0 +1,127 @@
+import type { Deck, DeckSlide } from '../model/deck.ts';
+import { warning, type Diagnostic } from '../model/diagnostic.ts';
+
+/**
+ * What a slide costs in class time depends on what it asks of the room: reading a plain slide,
+ * walking through code, doing a lab, or an optional extra-details detour. Each kind has a rate
+ * in minutes, overridable per deck with the manifest's `pacing:` key.
+ */
+export type PaceKind = 'generated' | 'slide' | 'code' | 'lab' | 'extra-details';
+
+export interface PacingRates {
+  /** Title, table of contents and chapter title slides. */
+  generated: number;
+  slide: number;
+  /** A slide showing code outside a lab box. */
+  code: number;
+  /** A slide with a `.lab[`/`.exercise[` box: the room types along. */
+  lab: number;
+  'extra-details': number;
+  /** Added for each `--` step after the first. */
+  step: number;
+}
+
+export const DEFAULT_RATES: PacingRates = {
+  generated: 0.25,
+  slide: 1.5,
+  code: 2.5,
+  lab: 5,
+  'extra-details': 2,
+  step: 0.25,
+};
+
+export interface ChapterPace {
+  title: string;
+  anchor: string;
+  part: number;
+  /** Minutes with extra-details slides, and without them. */
+  minutes: number;
+  minutesCore: number;
+  slides: number;
+}
+
+export interface PartPace {
+  index: number;
+  minutes: number;
+  minutesCore: number;
+}
+
+export interface DeckPacing {
+  rates: PacingRates;
+  /** Per slide of `deck.slides`, same order. */
+  slides: { id: string; kind: PaceKind; minutes: number }[];
+  chapters: ChapterPace[];
+  parts: PartPace[];
+  minutes: number;
+  minutesCore: number;
+  diagnostics: Diagnostic[];
+}
+
+export function paceKind(slide: DeckSlide): PaceKind {
+  if (slide.kind !== 'author' && slide.kind !== 'invalid') return 'generated';
+  if (slide.classes.includes('extra-details')) return 'extra-details';
+  if (slide.labs.length > 0) return 'lab';
+  if (slide.code.length > 0) return 'code';
+  return 'slide';
+}
+
+/** The deck's rates: defaults, with the manifest's `pacing:` values on top; unknown keys are warned about. */
+export function deckRates(deck: Deck): { rates: PacingRates; diagnostics: Diagnostic[] } {
+  const rates = { ...DEFAULT_RATES };
+  const diagnostics: Diagnostic[] = [];
+  for (const [key, minutes] of Object.entries(deck.meta.pacing ?? {})) {
+    if (key in rates) rates[key as keyof PacingRates] = minutes;
+    else
+      diagnostics.push(
+        warning(
+          'manifest/pacing-key',
+          { file: deck.manifestPath, line: 1, column: 1 },
+          `unknown pacing key \`${key}\``,
+          `use one of ${Object.keys(DEFAULT_RATES).join(', ')} (minutes)`,
+        ),
+      );
+  }
+  return { rates, diagnostics };
+}
+
+export function slideMinutes(slide: DeckSlide, rates: PacingRates): number {
+  return rates[paceKind(slide)] + Math.max(0, slide.fragments.length - 1) * rates.step;
+}
+
+/** Estimated minutes per slide, chapter, part and deck; `…Core` leaves extra-details slides out. */
+export function deckPacing(deck: Deck): DeckPacing {
+  const { rates, diagnostics } = deckRates(deck);
+  const slides = deck.slides.map((s) => ({ id: s.id, kind: paceKind(s), minutes: slideMinutes(s, rates) }));
+  const sum = (from: number, to: number, core: boolean) =>
+    slides.slice(from, to).reduce((n, s) => n + (core && s.kind === 'extra-details' ? 0 : s.minutes), 0);
+  const chapters = deck.chapters.map((c) => ({
+    title: c.title,
+    anchor: c.anchor,
+    part: c.part,
+    minutes: sum(c.start, c.end, false),
+    minutesCore: sum(c.start, c.end, true),
+    slides: c.end - c.start,
+  }));
+  const parts = deck.parts.map((p) => ({
+    index: p.index,
+    minutes: p.chapters.reduce((n, c) => n + (chapters[c]?.minutes ?? 0), 0),
+    minutesCore: p.chapters.reduce((n, c) => n + (chapters[c]?.minutesCore ?? 0), 0),
+  }));
+  return {
+    rates,
+    slides,
+    chapters,
+    parts,
+    minutes: sum(0, slides.length, false),
+    minutesCore: sum(0, slides.length, true),
+    diagnostics,
+  };
+}
+
+/** `45 min`, `1 h 05` — rounded to 5 minutes above an hour, where more precision is noise. */
+export function formatMinutes(minutes: number): string {
+  const m = Math.round(minutes);
+  if (m < 60) return `${Math.max(1, m)} min`;
+  const rounded = Math.round(m / 5) * 5;
+  return `${Math.floor(rounded / 60)} h ${String(rounded % 60).padStart(2, '0')}`;
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBuild } from './build.ts';
 import { registerCluster } from './cluster.ts';
 import { registerLint } from './lint.ts';
+import { registerOutline } from './outline.ts';
 import { registerParity } from './parity.ts';
 import { registerVerify } from './verify.ts';
 
@@ -9,4 +10,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline];

@@ -200,7 +200,10 @@ async function runStep(step: Step, o: EngineOptions, state: { clipboard?: string
   const t = o.terminal;
   const pane = t.active;
   try {
-    return await execute(step, o, state, scale);
+    const outcome = await execute(step, o, state, scale);
+    // Every failure carries the screen at that moment, assertion failures included.
+    if (outcome.status === 'failed' && outcome.screen === undefined && !t.closed) outcome.screen = await t.capture(outcome.pane ?? pane).catch(() => '');
+    return outcome;
   } catch (e) {
     const extra = e instanceof StepFailure ? e.extra : {};
     const target = extra.pane ?? pane;

@@ -6,8 +6,9 @@ import type { Matcher } from './step.ts';
  * (`pingpong-xxxxxxxxxx-yyyyy`) and still match.
  */
 
-// Kubernetes generates names from this alphabet (no vowels, no 0/1/3), which keeps words like "deployment" safe.
-const HASH = '[bcdfghjklmnpqrstvwxz2456789]';
+// Kubernetes generates names from this alphabet (no vowels, no 0/1/3), which keeps words like "deployment" safe;
+// `y` is added for the `xxxxxxxxxx-yyyyy` placeholders authors write.
+const HASH = '[bcdfghjklmnpqrstvwxyz2456789]';
 const MASKS: [RegExp, string][] = [
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uid>'],
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],

@@ -46,6 +46,7 @@ function guardExit(): void {
     for (const s of liveSockets) {
       try {
         execFileSync('tmux', ['-L', s, 'kill-server'], { stdio: 'ignore' });
+        rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, s), { force: true });
       } catch {
         /* already gone */
       }

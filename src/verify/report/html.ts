@@ -27,6 +27,8 @@ export function htmlReport(run: RunSummary, castDir?: string): string {
       );
     }
     body.push('</table>');
+    for (const h of u.hooks.filter((x) => x.status === 'failed'))
+      body.push(`<article class="failure"><h3>${esc(h.step.text)} — ${link(resolve(u.root, h.step.file), h.step.file, h.step.line)}</h3><p class="message">${esc(h.message ?? 'failed')}</p>${h.output ? `<pre>${esc(h.output)}</pre>` : ''}</article>`);
     for (const s of u.slides) {
       const f = firstFailure(s);
       if (!f) continue;

@@ -4,9 +4,14 @@ import { firstFailure, type RunSummary, type SlideResult, type StepEvent } from 
 export function junitXml(run: RunSummary): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const total = count(run.units.flatMap((u) => u.slides));
+  const hooks = run.units.flatMap((u) => u.hooks);
+  total.tests += hooks.length;
+  total.failures += hooks.filter((h) => h.status === 'failed').length;
   out.push(`<testsuites name="labdeck verify" tests="${total.tests}" failures="${total.failures}" skipped="${total.skipped}" time="${secs(run.durationMs)}">`);
   for (const u of run.units) {
     const c = count(u.slides);
+    c.tests += u.hooks.length;
+    c.failures += u.hooks.filter((h) => h.status === 'failed').length;
     out.push(
       `  <testsuite name="${esc(u.title)}" id="${esc(u.id)}" file="${esc(u.source)}" tests="${c.tests}" failures="${c.failures}" skipped="${c.skipped}" time="${secs(u.durationMs)}" timestamp="${esc(u.time)}">`,
     );
@@ -18,6 +23,12 @@ export function junitXml(run: RunSummary): string {
       if (f) out.push(`      <failure message="${esc(oneLine(f.message ?? 'failed'))}" type="${esc(f.step.kind)}">${esc(failureText(f))}</failure>`);
       else if (s.status === 'skipped') out.push(`      <skipped message="${esc(s.steps[0]?.reason ?? 'skipped')}"/>`);
       out.push(`      <system-out>${esc(s.steps.map(stepLine).join('\n'))}</system-out>`);
+      out.push('    </testcase>');
+    }
+    for (const h of u.hooks) {
+      out.push(`    <testcase name="${esc(h.step.text)}" classname="${esc(u.id)}" file="${esc(h.step.file)}" line="${h.step.line}" time="${secs(h.durationMs)}">`);
+      if (h.status === 'failed') out.push(`      <failure message="${esc(oneLine(h.message ?? 'failed'))}" type="${h.step.kind}">${esc(failureText(h))}</failure>`);
+      if (h.output) out.push(`      <system-out>${esc(h.output)}</system-out>`);
       out.push('    </testcase>');
     }
     if (u.status === 'interrupted') out.push('    <system-err>interrupted</system-err>');

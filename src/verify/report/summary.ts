@@ -20,6 +20,8 @@ export interface UnitSummary {
   status: 'passed' | 'failed' | 'interrupted';
   durationMs: number;
   slides: SlideResult[];
+  /** setup, cleanup and run preparation: reported apart so they do not change a slide's verdict. */
+  hooks: StepEvent[];
   namespace?: string;
   context?: string;
   warnings: string[];
@@ -40,10 +42,14 @@ export function summarize(events: readonly VerifyEvent[]): RunSummary {
   for (const e of events) {
     if (e.type === 'run-start') run = { ...run, run: e.run };
     else if (e.type === 'unit-start')
-      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}) });
+      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], hooks: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}) });
     else if (e.type === 'step') {
       const u = units.get(e.unit);
       if (!u) continue;
+      if (e.step.kind === 'setup' || e.step.kind === 'cleanup') {
+        u.hooks.push(e);
+        continue;
+      }
       let s = u.slides.find((x) => x.slide.index === e.slide.index && x.slide.id === e.slide.id);
       if (!s) u.slides.push((s = { slide: e.slide, steps: [], status: 'skipped', durationMs: 0 }));
       s.steps.push(e);

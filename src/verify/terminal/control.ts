@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -87,7 +88,10 @@ export class TmuxControl {
     });
   }
 
-  /** Kills the server and waits for the client to go; safe to call twice. */
+  /** Where the server listens; tmux does not remove the socket file when it exits, so `kill` does. */
+  socketPath: string | undefined;
+
+  /** Kills the server, waits for the client to go and removes the socket file; safe to call twice. */
   async kill(): Promise<void> {
     if (this.exited === undefined) {
       const gone = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
@@ -96,6 +100,7 @@ export class TmuxControl {
       await gone;
       clearTimeout(timer);
     }
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
   }
 
   private onData(chunk: Buffer): void {

@@ -153,6 +153,7 @@ export class Terminal {
       throw e;
     }
     terminal = new Terminal(control, o);
+    [control.socketPath] = await control.command(`display -p '#{socket_path}'`);
     for (const [pane, text, at] of early) terminal.onOutput(pane, text, at);
     const [first] = await control.command(`display -p '#{pane_id}'`);
     terminal.active = first ?? '%0';

@@ -49,12 +49,14 @@ export function classify(en: SlideText | undefined, fr: SlideText | undefined, s
       statuses.add('untranslated');
       out.words = en.words.length;
     }
-    if (!stamp) {
+    // Nothing to translate (a title page of deck variables, a code-only slide copied as is): no stamp needed.
+    const nothingToTranslate = en.words.length === 0 && fr.words.length === 0 && en.lines.join('\n') === fr.lines.join('\n');
+    if (!stamp && !nothingToTranslate) {
       statuses.add('untracked');
       out.reviewWords = en.words.length;
       const drift = neutralDrift(en, fr);
       if (drift.length > 0) out.drift = drift;
-    } else {
+    } else if (stamp) {
       const current = en.lines.join('\n');
       const parts = changedParts(stamp, hashParts(en));
       if (parts.length > 0) {

@@ -99,9 +99,6 @@ export interface ParityReport {
   diagnostics: Diagnostic[];
 }
 
-const RANK: Record<Severity | 'none', number> = { error: 3, warning: 2, info: 1, none: 0 };
-export const severityRank = (s: Severity | 'none') => RANK[s];
-
 export function summarize(files: readonly FileReport[]): Summary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   let enSlides = 0;

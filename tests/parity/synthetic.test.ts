@@ -21,6 +21,11 @@ describe('a stamped, up-to-date translation', () => {
     expect(report.diagnostics).toEqual([]);
   });
 
+  it('needs no stamp for a slide with nothing to translate', () => {
+    const slide = 'class: title\n\n@@TITLE@@\n\n```bash\nkubectl version\n```\n';
+    expect(check(slide, slide).pairs.map((p) => p.statuses)).toEqual([['ok']]);
+  });
+
   it('is untracked before any stamp, with nothing diverging', () => {
     const report = check(EN, FR);
     expect(report.pairs.map((p) => p.statuses)).toEqual(Array(5).fill(['untracked']));

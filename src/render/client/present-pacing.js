@@ -1,0 +1,94 @@
+/*
+ * Pacing controller: gives each slide its planned time (`data-timing`, seconds), which Reveal's
+ * speaker view (`S`) turns into a pacing indicator next to the elapsed time; adds each
+ * chapter's estimated duration to the table of contents; and writes, at the top of each
+ * slide's notes, the chapter's planned time and how much of it comes before this slide.
+ * Estimates come from the build (src/present/pacing.ts), never from the page's HTML.
+ */
+(function () {
+  'use strict';
+
+  Labdeck.register('pacing', function (context) {
+    var present = context.config.present;
+    if (!present) return {};
+    var deck = context.deck;
+    var strings = present.strings || {};
+    var container = deck.getSlidesElement();
+    var sections = Array.prototype.slice.call(container.querySelectorAll('section[data-number]'));
+
+    function fill(template, values) {
+      return String(template || '').replace(/\{(\w+)\}/g, function (whole, name) {
+        return name in values ? values[name] : whole;
+      });
+    }
+    function format(minutes) {
+      var m = Math.round(minutes);
+      if (m < 60) return Math.max(1, m) + ' min';
+      var r = Math.round(m / 5) * 5;
+      return Math.floor(r / 60) + ' h ' + String(r % 60).padStart(2, '0');
+    }
+    function minutesOf(section) {
+      return present.minutes[Number(section.getAttribute('data-number')) - 1] || 0;
+    }
+    function chapterOf(section) {
+      var n = Number(section.getAttribute('data-number'));
+      for (var i = 0; i < present.chapters.length; i++) {
+        var c = present.chapters[i];
+        if (n >= c.first && n <= c.last) return c;
+      }
+      return null;
+    }
+
+    sections.forEach(function (s) {
+      s.setAttribute('data-timing', String(Math.round(minutesOf(s) * 60)));
+    });
+
+    present.chapters.forEach(function (c) {
+      var links = container.querySelectorAll('section.toc a[href="#/' + c.anchor + '"]');
+      Array.prototype.forEach.call(links, function (a) {
+        var span = document.createElement('span');
+        span.className = 'ld-duration';
+        span.textContent = ' · ' + c.label;
+        a.parentNode.insertBefore(span, a.nextSibling);
+      });
+    });
+
+    // Notes lines follow the extra-details toggle: hidden extras take no time.
+    function writeNotes() {
+      var extra = context.labdeck.controllers.extraDetails;
+      var extrasShown = !extra || !extra.isShown || extra.isShown();
+      var before = 0;
+      var chapter = null;
+      sections.forEach(function (s) {
+        var c = chapterOf(s);
+        if (c !== chapter) {
+          chapter = c;
+          before = 0;
+        }
+        var counts = extrasShown || !s.classList.contains('extra-details');
+        var notes = s.querySelector(':scope > aside.notes');
+        if (!notes) {
+          notes = document.createElement('aside');
+          notes.className = 'notes';
+          s.appendChild(notes);
+        }
+        var line = notes.querySelector('.ld-pacing-note');
+        if (!line) {
+          line = document.createElement('p');
+          line.className = 'ld-pacing-note';
+          notes.insertBefore(line, notes.firstChild);
+        }
+        line.textContent = c
+          ? fill(strings.chapterPlan, { title: c.title, planned: format(extrasShown ? c.minutes : c.minutesCore), before: format(before) })
+          : fill(strings.deckPlan, { planned: present.total, core: present.totalCore });
+        if (counts) before += minutesOf(s);
+      });
+    }
+    // Handouts print notes as written by the author: no pacing lines there.
+    if (!deck.isPrintView()) {
+      writeNotes();
+      document.addEventListener('labdeck:extra', writeNotes);
+    }
+    return { minutesOf: minutesOf, chapterOf: chapterOf };
+  });
+})();

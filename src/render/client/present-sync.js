@@ -1,0 +1,91 @@
+/*
+ * Screen sync controller (pages served by `labdeck serve`): the page opened with `?present`
+ * sends where it is (slide, step, overview, pause, extra details) to the server; pages opened
+ * with `?follow` apply it. `?token=` carries the server's token when it listens on the network.
+ * Frames of Reveal's speaker view never publish.
+ */
+(function () {
+  'use strict';
+
+  Labdeck.register('sync', function (context) {
+    var params = new URLSearchParams(window.location.search);
+    var role = params.has('follow') ? 'follow' : params.has('present') ? 'present' : null;
+    if (!role || !/^https?:$/.test(window.location.protocol) || params.has('receiver') || window.parent !== window) return {};
+    var deck = context.deck;
+    var labdeck = context.labdeck;
+    var strings = (context.config.present && context.config.present.strings) || {};
+    var token = params.get('token') || '';
+    var base = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + '/labdeck-sync';
+    var socket = null;
+    var applying = false;
+    var refused = false;
+    var status = { connected: false, received: 0, role: role };
+    document.documentElement.dataset.labdeckSync = role;
+
+    function toast(key) {
+      if (labdeck.controllers.toast && strings[key]) labdeck.controllers.toast.show(strings[key], 4000);
+    }
+    function extra() {
+      return labdeck.controllers.extraDetails || null;
+    }
+    function publish() {
+      if (role !== 'present' || applying || !socket || socket.readyState !== 1) return;
+      var x = extra();
+      socket.send(JSON.stringify({ type: 'state', state: deck.getState(), extra: x && x.isShown ? x.isShown() : true }));
+    }
+    function apply(message) {
+      if (message.type !== 'state') return;
+      applying = true;
+      try {
+        var x = extra();
+        if (x && x.setShown && typeof message.extra === 'boolean') x.setShown(message.extra, { quiet: true });
+        deck.setState(message.state);
+      } finally {
+        applying = false;
+      }
+      status.received++;
+      document.documentElement.dataset.labdeckSynced = String(status.received);
+    }
+    function connect() {
+      socket = new WebSocket(base + '?deck=' + encodeURIComponent(context.config.deck) + '&role=' + role + '&token=' + encodeURIComponent(token));
+      var opened = false;
+      socket.onopen = function () {
+        opened = true;
+        status.connected = true;
+        document.documentElement.dataset.labdeckSyncConnected = 'true';
+        if (role === 'follow') toast('syncFollowing');
+        publish();
+      };
+      socket.onmessage = function (event) {
+        if (role === 'follow') apply(JSON.parse(event.data));
+      };
+      socket.onclose = function () {
+        status.connected = false;
+        document.documentElement.dataset.labdeckSyncConnected = 'false';
+        if (refused) return;
+        // The upgrade is refused with 401 on a wrong token; ask the server which case this is.
+        if (!opened) {
+          fetch('/labdeck-sync/auth?token=' + encodeURIComponent(token)).then(function (r) {
+            if (r.status === 401) {
+              refused = true;
+              document.documentElement.dataset.labdeckSyncRefused = 'true';
+              toast('syncRefused');
+            } else setTimeout(connect, 1500);
+          }, function () {
+            setTimeout(connect, 1500);
+          });
+          return;
+        }
+        toast('syncLost');
+        setTimeout(connect, 1500);
+      };
+    }
+
+    ['slidechanged', 'fragmentshown', 'fragmenthidden', 'overviewshown', 'overviewhidden', 'paused', 'resumed'].forEach(function (name) {
+      deck.on(name, publish);
+    });
+    document.addEventListener('labdeck:extra', publish);
+    connect();
+    return { status: status };
+  });
+})();

@@ -4,10 +4,11 @@ import { registerCluster } from './cluster.ts';
 import { registerLint } from './lint.ts';
 import { registerOutline } from './outline.ts';
 import { registerParity } from './parity.ts';
+import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
 
 /** A command module adds itself to the program and reports its exit code through `setExit`. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe];

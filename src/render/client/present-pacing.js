@@ -42,6 +42,9 @@
     sections.forEach(function (s) {
       s.setAttribute('data-timing', String(Math.round(minutesOf(s) * 60)));
     });
+    // The speaker view shows its pacing timer only when a default timing is configured; it
+    // applies to slides without `data-timing` (slides inserted by other stages).
+    deck.configure({ defaultTiming: 90 });
 
     present.chapters.forEach(function (c) {
       var links = container.querySelectorAll('section.toc a[href="#/' + c.anchor + '"]');

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { presentHarness } from './harness.ts';
+
+// Served as on the room's network: every sync connection needs the token.
+const TOKEN = 'room-secret-42';
+let h: Awaited<ReturnType<typeof presentHarness>>;
+beforeAll(async () => {
+  h = await presentHarness({ token: TOKEN });
+}, 60_000);
+afterAll(async () => h?.close());
+
+async function open(url: string): Promise<Page> {
+  const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(url);
+  await page.waitForSelector('html[data-labdeck-ready="true"]');
+  return page;
+}
+/** Presenter moves to a slide by id, the way a click or a key would. */
+const go = (page: Page, id: string) =>
+  page.evaluate((target) => {
+    const reveal = (window as any).Reveal;
+    reveal.slide(reveal.getSlides().findIndex((s: Element) => s.getAttribute('data-slide-id') === target));
+  }, id);
+const currentId = (page: Page) => page.evaluate(() => (window as any).Reveal.getCurrentSlide().getAttribute('data-slide-id'));
+
+describe('screens follow the presenter through labdeck serve', () => {
+  it('a follower page goes where the presenter goes, steps and extra-details toggle included', async () => {
+    const presenter = await open(h.deckUrl(`?present&token=${TOKEN}`));
+    await presenter.waitForSelector('html[data-labdeck-sync-connected="true"]');
+    const follower = await open(h.deckUrl(`?follow&token=${TOKEN}`));
+    await follower.waitForSelector('html[data-labdeck-sync-connected="true"]');
+
+    await go(presenter, 'en/one.md:3');
+    await expect.poll(() => currentId(follower)).toBe('en/one.md:3');
+    // The code slide has a `--` step: the follower shows it when the presenter does.
+    await presenter.keyboard.press('ArrowRight');
+    await expect.poll(() => follower.evaluate(() => (window as any).Reveal.getIndices().f)).toBe(0);
+    await presenter.keyboard.press('x');
+    await expect.poll(() => follower.locator('.slides > section.extra-details').count()).toBe(0);
+    await go(presenter, 'lab-slide');
+    await expect.poll(() => currentId(follower)).toBe('lab-slide');
+
+    // A screen that joins late lands on the presenter's slide.
+    const late = await open(h.deckUrl(`?follow&token=${TOKEN}`));
+    await expect.poll(() => currentId(late)).toBe(await currentId(presenter));
+    expect(await late.locator('.slides > section.extra-details').count()).toBe(0);
+    await Promise.all([presenter.close(), follower.close(), late.close()]);
+  });
+
+  it('refuses a wrong token: the page never follows and says why', async () => {
+    const presenter = await open(h.deckUrl(`?present&token=${TOKEN}`));
+    await presenter.waitForSelector('html[data-labdeck-sync-connected="true"]');
+    const intruder = await open(h.deckUrl('?follow&token=wrong'));
+    await intruder.waitForSelector('html[data-labdeck-sync-refused="true"]');
+    await expect.poll(() => intruder.textContent('.ld-toast')).toContain('wrong token');
+    const before = await currentId(intruder);
+    await go(presenter, 'last-slide');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await currentId(intruder)).toBe(before);
+    expect(h.server.followerCount('present-en')).toBe(0);
+
+    // A presenter with a wrong token cannot steer anyone either.
+    const follower = await open(h.deckUrl(`?follow&token=${TOKEN}`));
+    await expect.poll(() => currentId(follower)).toBe(await currentId(presenter));
+    const rogue = await open(h.deckUrl('?present&token=nope'));
+    await rogue.waitForSelector('html[data-labdeck-sync-refused="true"]');
+    await go(rogue, 'toc-part-1');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await currentId(follower)).toBe(await currentId(presenter));
+    await Promise.all([presenter.close(), intruder.close(), follower.close(), rogue.close()]);
+  });
+});

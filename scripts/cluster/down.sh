@@ -32,8 +32,8 @@ for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     kill -TERM "$pid" 2>/dev/null || true
     # Stop in order: wait for this one before the next, so e.g. the
     # apiserver is gone before etcd goes away under it.
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
+    if running "$pid"; then
       say "$c (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
@@ -42,9 +42,19 @@ for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
   fi
 done
 
+# Processes of ours that no pid file names (a pid file lost or overwritten).
+for pid in $(leftover_pids); do
+  say "stopping leftover $(basename "$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n1)") (pid $pid) that no pid file names"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  stopped+=("leftover:$pid")
+  pids+=("$pid")
+done
+
 # A killed process can take a moment to be reaped; do not remove files it holds open.
 for pid in "${pids[@]}"; do
-  for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq 1 25); do running "$pid" || break; sleep 0.1; done
 done
 
 if [[ "${LABDECK_CLUSTER_KEEP_STATE:-0}" != 1 ]]; then

@@ -54,6 +54,15 @@ EXIT_STALE_STATE=6
 EXIT_START_FAILED=7
 EXIT_NOT_RUNNING=8
 
+# True while pid $1 runs. A zombie does not count: our daemons are reparented
+# when `up` exits and their new parent may reap them late, and `kill -0`
+# succeeds on a zombie.
+running() {
+  local st
+  st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "$st" && "$st" != Z && "$st" != X ]]
+}
+
 # The text a component's command line must contain (besides $STATE_DIR).
 proc_match() {
   case "$1" in
@@ -70,9 +79,30 @@ pid_alive() {
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file" 2>/dev/null)" || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  running "$pid" || return 1
   cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
   [[ "$cmd" == *"$name"* && "$cmd" == *"$STATE_DIR"* ]]
+}
+
+# Pids of processes started for this state folder that no pid file names any
+# more (e.g. a pid file overwritten or lost in a crash): program is one of ours
+# (argv[0] is our binary, or python running podlogs.py) and its arguments
+# mention $STATE_DIR. A safety net for `down`; the pid files stay the record.
+leftover_pids() {
+  local d pid args argv0 known
+  known=" $(cat "$STATE_DIR"/pids/*.pid 2>/dev/null | tr '\n' ' ') "
+  for d in /proc/[0-9]*; do
+    pid="${d#/proc/}"
+    [[ "$known" == *" $pid "* ]] && continue
+    args="$(tr '\0' '\n' <"$d/cmdline" 2>/dev/null)" || continue
+    [[ "$args" == *"$STATE_DIR/"* ]] || continue
+    argv0="$(basename "$(head -n1 <<<"$args")")"
+    case "$argv0" in
+      etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok) echo "$pid" ;;
+      python3*) [[ "$(sed -n 2p <<<"$args")" == */podlogs.py ]] && echo "$pid" ;;
+    esac
+  done
+  return 0
 }
 
 # Ports and versions of the cluster that runs now, as recorded by `up`, so

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What runs, versions, ports, and how the simulated nodes produce pod output.
-# Exit 0: everything runs. 8: nothing runs. 6: some processes are gone
-# (a crashed run; `up` recovers, `down` cleans up).
+# Exit 0: everything runs. 8: no cluster state at all. 6: a state folder whose
+# processes are (partly) gone: a crashed run; `up` recovers, `down` cleans up.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
@@ -10,7 +10,10 @@ load_state_env
 
 if [[ ! -f "$STATE_DIR/.labdeck-cluster" ]]; then
   echo "labdeck cluster: not running (no state in $STATE_DIR)"
-  echo "binaries: $BIN_DIR ($( [[ -x "$BIN_DIR/kube-apiserver" ]] && echo built || echo "not built; run: labdeck cluster build"))"
+  missing=()
+  for b in "${BINARIES[@]}"; do [[ -x "$BIN_DIR/$b" ]] || missing+=("$b"); done
+  if [[ ${#missing[@]} -eq 0 ]]; then echo "binaries: $BIN_DIR (built)"
+  else echo "binaries: $BIN_DIR (missing ${missing[*]}; run: labdeck cluster build)"; fi
   exit "$EXIT_NOT_RUNNING"
 fi
 

@@ -96,6 +96,7 @@ on_exit() {
   local rc=$?
   if [[ $started_ok == 0 && $rc != 0 ]]; then
     info "start failed; logs are in $STATE_DIR/logs (they stay until the next up or down)"
+    flock -u 9 || true  # down.sh takes the same lock
     LABDECK_CLUSTER_QUIET=1 LABDECK_CLUSTER_KEEP_STATE=1 "$here/down.sh" >/dev/null 2>&1 || true
   fi
 }
@@ -157,7 +158,8 @@ export KUBECONFIG="$KUBECONFIG_FILE"
 # file (so a caller reading our stdout through a pipe is not held open).
 start() {
   local name="$1"; shift
-  setsid "$@" </dev/null >"$STATE_DIR/logs/$name.log" 2>&1 &
+  # 9>&-: the daemon must not inherit (and so hold) the up/down lock.
+  setsid "$@" </dev/null >"$STATE_DIR/logs/$name.log" 2>&1 9>&- &
   echo $! >"$STATE_DIR/pids/$name.pid"
 }
 
@@ -267,7 +269,7 @@ wait_for kube-controller-manager 60 sa_ready
 {
   echo "kubernetes=v$KVER"
   echo "etcd=$("$BIN_DIR/etcd" --version 2>/dev/null | sed -n 's/^etcd Version: //p')"
-  echo "kwok=$("$BIN_DIR/kwok" --version 2>/dev/null | head -n1)"
+  echo "kwok=$("$BIN_DIR/kwok" --version 2>/dev/null | head -n1 | grep -o "v[0-9][0-9.]*" | head -n1)"
   echo "nodes=$NODE_COUNT"
   echo "etcd_port=$ETCD_PORT"
   echo "etcd_peer_port=$ETCD_PEER_PORT"

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import type { RegisterCommand } from './index.ts';
+import { hintFor, runClusterScript, type ClusterAction } from '../../cluster/index.ts';
+
+/**
+ * `labdeck cluster build|up|down|status|env`: a real Kubernetes control plane on
+ * 127.0.0.1 with kwok-simulated nodes (see docs/CLUSTER.md). The work is done by
+ * scripts/cluster/*.sh; this maps their exit codes and adds what to do next.
+ */
+export const registerCluster: RegisterCommand = (program, setExit) => {
+  const cluster: Command = program
+    .command('cluster')
+    .description('Run a local Kubernetes control plane (simulated nodes) for verifying labs');
+
+  const run = async (action: ClusterAction, args: string[] = []) => {
+    // `labdeck cluster status | head` closes our stdout early: not an error.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+    // env prints shell code on stdout for eval: keep progress on stderr only.
+    const res = await runClusterScript(action, args, { streamStderr: true, streamStdout: true });
+    if (res.code !== 0) {
+      const hint = hintFor(res.code);
+      if (hint) process.stderr.write(`hint: ${hint}\n`);
+    }
+    setExit(res.code);
+  };
+
+  cluster
+    .command('build')
+    .description('Build (or reuse) kube-apiserver, controller-manager, scheduler, etcd and kwok from Go modules')
+    .option('--force', 'rebuild even when cached binaries exist')
+    .action((opts: { force?: boolean }) => run('build', opts.force ? ['--force'] : []));
+
+  cluster
+    .command('up')
+    .description('Start the cluster on 127.0.0.1 (reuses a running one; recovers from a crashed run)')
+    .action(() => run('up'));
+
+  cluster
+    .command('down')
+    .description('Stop every cluster process labdeck started and remove its state (fine when nothing runs)')
+    .action(() => run('down'));
+
+  cluster
+    .command('status')
+    .description('Show what runs, versions, ports, and how simulated pods produce output')
+    .action(() => run('status'));
+
+  cluster
+    .command('env')
+    .description('Print shell code for kubectl: eval "$(labdeck cluster env)"')
+    .action(() => run('env'));
+};

@@ -1,0 +1,2 @@
+export { ClusterExit, hintFor, type ClusterExitCode } from './errors.ts';
+export { runClusterScript, scriptsDir, type ClusterAction, type RunOptions, type RunResult } from './scripts.ts';

@@ -13,7 +13,8 @@
     var labdeck = context.labdeck;
     var strings = (context.config.present && context.config.present.strings) || {};
     var container = deck.getSlidesElement();
-    var all = Array.prototype.slice.call(container.querySelectorAll(':scope > section'));
+    // Deck slides are never nested; in print view they already sit in `.pdf-page` wrappers.
+    var all = Array.prototype.slice.call(container.querySelectorAll('section[data-slide-id]'));
     var extras = all.filter(function (s) {
       return s.classList.contains('extra-details');
     });
@@ -35,16 +36,27 @@
       return all[0];
     }
 
+    /** Print view: an extra slide goes with its page and the notes page that follows it, if any. */
+    function removeFromPrint() {
+      extras.forEach(function (s) {
+        var page = s.closest('.pdf-page');
+        var notes = page && page.nextElementSibling;
+        if (notes && notes.matches('.speaker-notes-pdf[data-layout="separate-page"]')) notes.remove();
+        (page || s).remove();
+      });
+    }
+
     function setShown(value, options) {
       value = !!value;
       if (value === shown || extras.length === 0) return;
       shown = value;
       if (deck.isPrintView()) {
-        // Print layout has wrapped each slide in its page(s): drop or keep the pages.
-        extras.forEach(function (s) {
-          var page = s.closest('.pdf-page') || s;
-          page.style.display = value ? '' : 'none';
-        });
+        // A print is laid out once: hidden extras leave for good (before the layout when
+        // controllers start first, else with the page(s) the layout wrapped them in).
+        if (!value) {
+          removeFromPrint();
+          deck.on('pdf-ready', removeFromPrint);
+        }
       } else {
         var current = deck.getCurrentSlide();
         var fragment = deck.getIndices().f;

@@ -56,6 +56,15 @@
       });
     });
 
+    present.parts.forEach(function (p) {
+      var heading = container.querySelector('section.toc[id="' + p.anchor + '"] h2');
+      if (!heading) return;
+      var span = document.createElement('span');
+      span.className = 'ld-duration';
+      span.textContent = ' · ' + p.label;
+      heading.appendChild(span);
+    });
+
     // Notes lines follow the extra-details toggle: hidden extras take no time.
     function writeNotes() {
       var extra = context.labdeck.controllers.extraDetails;

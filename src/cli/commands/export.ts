@@ -1,0 +1,70 @@
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { BrowserMissingError } from '../../present/browser.ts';
+import { resolveDeckRef } from '../../present/deck-ref.ts';
+import { exportPdf } from '../../present/export-pdf.ts';
+import { unwritableReason } from '../../present/output-file.ts';
+import { countBySeverity, printDiagnostics } from './build.ts';
+import type { RegisterCommand } from './index.ts';
+
+const PHASES = ['build', 'layout', 'print', 'done'] as const;
+
+/** Phases of one export on a terminal (build, layout, print); plain lines when piped. */
+function phaseBar() {
+  if (!process.stderr.isTTY) return { phase: (p: string, n: number) => p !== 'done' && process.stderr.write(`${p}${n ? ` (${n} slides)` : ''}…\n`), stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: 'exporting {bar} {phase} | {slides} slides | {duration}s', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(PHASES.length - 1, 0, { phase: 'build', slides: '?' });
+  return {
+    phase: (p: (typeof PHASES)[number], n: number) => bar.update(PHASES.indexOf(p), { phase: p, slides: n || '?' }),
+    stop: () => bar.stop(),
+  };
+}
+
+export const registerExport: RegisterCommand = (program, setExit) => {
+  const exp = program.command('export').description('Export a deck (PDF)');
+  exp
+    .command('pdf')
+    .description('PDF of a deck through headless Chromium: one page per slide (or per step), backgrounds and links kept')
+    .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
+    .option('-o, --out <file>', 'PDF to write (default: <deck>.pdf)')
+    .option('--steps', 'one page per step (`--` fragment) instead of one page per slide')
+    .option('--notes', 'add the speaker notes, on a page after each slide')
+    .option('--no-extra-details', 'leave out the extra-details slides')
+    .action(async (deckRef: string, opts: { out?: string; steps?: boolean; notes?: boolean; extraDetails: boolean }) => {
+      const fail = (message: string, hint: string) => {
+        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
+        setExit(1);
+      };
+      const deck = resolveDeckRef(deckRef);
+      if (!deck.ok) return fail(deck.message, deck.hint);
+      const out = opts.out ?? `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.pdf`;
+      const reason = unwritableReason(out);
+      if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
+      const bar = phaseBar();
+      const started = performance.now();
+      try {
+        const result = await exportPdf({
+          manifest: deck.manifest,
+          out,
+          steps: opts.steps ? 'separate' : 'collapse',
+          notes: opts.notes === true,
+          extraDetails: opts.extraDetails,
+          onPhase: bar.phase,
+        });
+        bar.stop();
+        if (!result.ok) {
+          printDiagnostics(result.diagnostics);
+          return fail(`the deck has errors (${countBySeverity(result.diagnostics)}); no PDF written`, 'fix them, see labdeck lint');
+        }
+        process.stderr.write(`wrote ${out}: ${result.pages} pages from ${result.slides} slides in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        setExit(0);
+      } catch (e) {
+        bar.stop();
+        if (e instanceof BrowserMissingError) return fail(e.message, e.hint);
+        return fail(`PDF export failed: ${(e as Error).message.split('\n')[0]}`, 'nothing was written; run again with a smaller deck to narrow it down');
+      }
+    });
+};

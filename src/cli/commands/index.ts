@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.ts';
 import { registerCluster } from './cluster.ts';
+import { registerExport } from './export.ts';
 import { registerLint } from './lint.ts';
 import { registerOutline } from './outline.ts';
 import { registerParity } from './parity.ts';
@@ -11,4 +12,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport];

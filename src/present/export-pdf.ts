@@ -66,7 +66,13 @@ export async function exportPdf(request: PdfRequest): Promise<PdfResult> {
       Promise.all(
         Array.from(document.images)
           .filter((i) => !i.complete)
-          .map((i) => new Promise((r) => i.addEventListener('load', r, { once: true }) || i.addEventListener('error', r, { once: true }))),
+          .map(
+            (i) =>
+              new Promise((r) => {
+                i.addEventListener('load', r, { once: true });
+                i.addEventListener('error', r, { once: true });
+              }),
+          ),
       ),
     );
     // Reveal's print view: a page per slide or step, plus one per separate notes page.

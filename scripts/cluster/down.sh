@@ -8,6 +8,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 quiet="${LABDECK_CLUSTER_QUIET:-0}"
+# Seconds a process gets to exit after SIGTERM before SIGKILL. An apiserver
+# whose etcd is gone (a crashed run) waits out this whole grace.
+grace="${LABDECK_CLUSTER_STOP_GRACE:-10}"
+[[ "$grace" =~ ^[0-9]+$ ]] || die "$EXIT_USAGE" "LABDECK_CLUSTER_STOP_GRACE=$grace is not a number of seconds"
+ticks=$((grace * 10))
 say() { [[ $quiet == 1 ]] || info "$@"; }
 
 mkdir -p "$(dirname "$STATE_DIR")"
@@ -32,9 +37,9 @@ for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     kill -TERM "$pid" 2>/dev/null || true
     # Stop in order: wait for this one before the next, so e.g. the
     # apiserver is gone before etcd goes away under it.
-    for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
+    for _ in $(seq 1 "$ticks"); do running "$pid" || break; sleep 0.1; done
     if running "$pid"; then
-      say "$c (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
+      say "$c (pid $pid) still runs ${grace}s after SIGTERM; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
     stopped+=("$c")
@@ -46,8 +51,8 @@ done
 for pid in $(leftover_pids); do
   say "stopping leftover $(basename "$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n1)") (pid $pid) that no pid file names"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do running "$pid" || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 "$ticks"); do running "$pid" || break; sleep 0.1; done
+  if running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   stopped+=("leftover:$pid")
   pids+=("$pid")
 done

@@ -94,7 +94,7 @@ leftover_pids() {
   for d in /proc/[0-9]*; do
     pid="${d#/proc/}"
     [[ "$known" == *" $pid "* ]] && continue
-    args="$(tr '\0' '\n' <"$d/cmdline" 2>/dev/null)" || continue
+    args="$(tr '\0' '\n' 2>/dev/null <"$d/cmdline")" || continue
     [[ "$args" == *"$STATE_DIR/"* ]] || continue
     argv0="$(basename "$(head -n1 <<<"$args")")"
     case "$argv0" in

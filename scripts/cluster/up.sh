@@ -59,7 +59,8 @@ if [[ -d "$STATE_DIR" ]] && [[ -n "$(ls -A "$STATE_DIR" 2>/dev/null)" ]]; then
   info "found stale state in $STATE_DIR from an earlier run (not running: ${dead[*]:-none}; still running: ${alive[*]:-none}); stopping what is left and starting afresh"
   # down.sh takes the same lock: release ours while it runs.
   flock -u 9
-  LABDECK_CLUSTER_QUIET=1 "$here/down.sh" || die "$EXIT_STALE_STATE" \
+  # Short grace: what is left of a crashed run has nothing worth waiting for.
+  LABDECK_CLUSTER_QUIET=1 LABDECK_CLUSTER_STOP_GRACE=3 "$here/down.sh" || die "$EXIT_STALE_STATE" \
     "could not clean the stale state in $STATE_DIR; run: labdeck cluster down (or remove that folder)"
   flock -w 300 9 || die "$EXIT_START_FAILED" "another labdeck cluster up/down holds $STATE_DIR.lock"
 fi

@@ -5,7 +5,8 @@ import path from 'node:path';
 /** scripts/cluster, located from this file so the CLI works from any cwd. */
 export const scriptsDir = fileURLToPath(new URL('../../scripts/cluster/', import.meta.url));
 
-export type ClusterAction = 'build' | 'up' | 'down' | 'status' | 'env';
+/** One script per action; `paths` prints the folders and ports the others use. */
+export type ClusterAction = 'build' | 'up' | 'down' | 'status' | 'env' | 'paths';
 
 export interface RunResult {
   code: number;

@@ -1,0 +1,46 @@
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { hasErrors } from '../../model/diagnostic.ts';
+import { BrowserMissingError } from '../../present/browser.ts';
+import { resolveDeckRef } from '../../present/deck-ref.ts';
+import { checkLayout } from '../../present/layout-check.ts';
+import { countBySeverity, printDiagnostics } from './build.ts';
+import type { RegisterCommand } from './index.ts';
+
+export const registerCheck: RegisterCommand = (program, setExit) => {
+  const check = program.command('check').description('Checks that need a browser');
+  check
+    .command('layout')
+    .description('Visit every slide in headless Chromium; report content that overflows the 16:9 frame and titles that wrap')
+    .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
+    .action(async (deckRef: string) => {
+      const fail = (message: string, hint: string) => {
+        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
+        setExit(1);
+      };
+      const deck = resolveDeckRef(deckRef);
+      if (!deck.ok) return fail(deck.message, deck.hint);
+      const bar = process.stderr.isTTY
+        ? new cliProgress.SingleBar({ format: 'checking layout {bar} {value}/{total} slides', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+        : undefined;
+      let started = false;
+      try {
+        const report = await checkLayout(deck.manifest, (done, total) => {
+          if (!started) bar?.start(total, 0);
+          started = true;
+          bar?.update(done);
+        });
+        bar?.stop();
+        printDiagnostics(report.diagnostics);
+        if (!report.built) return fail('the deck does not build; layout not checked', 'fix the errors above (labdeck lint)');
+        // A wrapped title or a cut code line is a warning in the listing, but still a failure here.
+        const failing = hasErrors(report.diagnostics) || report.diagnostics.length > 0;
+        process.stderr.write(`${report.slides} slides checked: ${countBySeverity(report.diagnostics)}\n`);
+        setExit(failing ? 1 : 0);
+      } catch (e) {
+        bar?.stop();
+        if (e instanceof BrowserMissingError) return fail(e.message, e.hint);
+        throw e;
+      }
+    });
+};

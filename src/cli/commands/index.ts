@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBuild } from './build.ts';
+import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
 import { registerExport } from './export.ts';
 import { registerLint } from './lint.ts';
@@ -12,4 +13,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck];

@@ -1,6 +1,6 @@
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { buildSite } from '../render/build.ts';
 import { startServer } from '../server/serve.ts';
@@ -42,6 +42,7 @@ export async function exportPdf(request: PdfRequest): Promise<PdfResult> {
   });
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
+    mkdirSync(dirname(out), { recursive: true });
     let t = performance.now();
     request.onPhase?.('build', 0);
     const report = await buildSite({ manifests: [request.manifest], outDir: join(work, 'site') });

@@ -1,0 +1,37 @@
+import pc from 'picocolors';
+import { resolveDeckRef } from '../../present/deck-ref.ts';
+import { unwritableReason } from '../../present/output-file.ts';
+import { packDeck } from '../../present/pack.ts';
+import { countBySeverity, printDiagnostics } from './build.ts';
+import type { RegisterCommand } from './index.ts';
+
+export const registerPack: RegisterCommand = (program, setExit) => {
+  program
+    .command('pack')
+    .description('Zip one deck so it presents from a laptop with no network')
+    .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
+    .option('-o, --out <file>', 'zip to write (default: <deck>.zip)')
+    .action(async (deckRef: string, opts: { out?: string }) => {
+      const fail = (message: string, hint: string) => {
+        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
+        setExit(1);
+      };
+      const deck = resolveDeckRef(deckRef);
+      if (!deck.ok) return fail(deck.message, deck.hint);
+      const out = opts.out ?? `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.zip`;
+      const reason = unwritableReason(out);
+      if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
+      let result;
+      try {
+        result = await packDeck(deck.manifest, out);
+      } catch (e) {
+        return fail(`cannot write ${out}: ${(e as Error).message}`, 'nothing was written; choose another --out path');
+      }
+      if (!result.ok) {
+        printDiagnostics(result.diagnostics);
+        return fail(`the deck has errors (${countBySeverity(result.diagnostics)}); no zip written`, 'fix them, see labdeck lint');
+      }
+      process.stderr.write(`wrote ${out}: ${result.deck} (${result.slides} slides), ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB; unzip and open ${result.deck}/${result.deck}.html\n`);
+      setExit(0);
+    });
+};

@@ -3,8 +3,10 @@ import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
 import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
 import { registerLint } from './lint.ts';
 import { registerOutline } from './outline.ts';
+import { registerPack } from './pack.ts';
 import { registerParity } from './parity.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
@@ -13,4 +15,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport];

@@ -259,8 +259,8 @@ async function execute(step: Step, o: EngineOptions, state: { clipboard?: string
       await t.keys(pane, step.keys);
       // ^D at an idle prompt ends the shell: close the pane as tmux would, or give the last one a new shell.
       if (wasIdle && step.keys.includes('C-d')) {
-        const m = await t.waitFor(() => p.markerSince('X', from), 2000, o.signal).catch(() => undefined);
-        if (m) {
+        const m = await t.waitFor(() => p.markerSince('XD', from), timeout(DEFAULT_TIMEOUTS.input), o.signal).catch(rethrow('the shell did not exit after ^D', pane));
+        if (m.kind === 'X') {
           await t.closePane(pane);
           if (t.active === pane) await t.respawn(pane, o.signal);
           await o.onLayout?.();

@@ -7,7 +7,7 @@ import { quoteTmux } from './control.ts';
  * to the control client, in order with the output.
  *
  *   ESC ] 6973 ; S BEL          PS0: a command was read and starts now
- *   ESC ] 6973 ; D ; <status> BEL   PROMPT_COMMAND: the command is done, with its exit status
+ *   ESC ] 6973 ; D ; <status> ; <n> BEL   in PS1: prompt number n is up; the last command exited with status
  *   ESC ] 6973 ; X ; <status> BEL   EXIT trap: the shell itself exits
  */
 export const MARKER_PREFIX = '\x1b]6973;';
@@ -42,16 +42,22 @@ export function shellEnvironment(o: ShellOptions): Record<string, string> {
   };
 }
 
-export const RCFILE = String.raw`# labdeck verify: the runner's shell. No user dotfiles; markers say when commands start and end.
-PS1='$ '
-PS2='> '
-PS0=$'\e]6973;S\a'
-HISTFILE=
-bind 'set enable-bracketed-paste off' 2>/dev/null
-__labdeck_done() { local s=$?; printf '\e]6973;D;%s\a' "$s"; return $s; }
-PROMPT_COMMAND=__labdeck_done
-trap 'printf "\e]6973;X;%s\a" "$?"' EXIT
-`;
+export const RCFILE = [
+  "# labdeck verify: the runner's shell. No user dotfiles; markers say when commands start and end.",
+  '# The done marker is part of PS1, not printed by PROMPT_COMMAND: readline draws the prompt after it',
+  '# has put the terminal in raw mode, so keys sent on seeing the marker (^D, ^C) reach readline.',
+  '# The sequence number tells a new prompt from a redraw of the same one (resize, ^L).',
+  '__labdeck_n=0',
+  '__labdeck_done() { __labdeck_s=$?; __labdeck_n=$((__labdeck_n + 1)); }',
+  'PROMPT_COMMAND=__labdeck_done',
+  "PS1='\\[\\e]6973;D;${__labdeck_s};${__labdeck_n}\\a\\]$ '",
+  "PS2='> '",
+  "PS0=$'\\e]6973;S\\a'",
+  'HISTFILE=',
+  "bind 'set enable-bracketed-paste off' 2>/dev/null",
+  'trap \'printf "\\e]6973;X;%s\\a" "$?"\' EXIT',
+  '',
+].join('\n');
 
 /** POSIX sh single-quoting. */
 export function quoteSh(s: string): string {

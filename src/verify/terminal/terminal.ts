@@ -26,6 +26,7 @@ export class PaneStream {
   /** When the runner last typed into this pane: what waits are scoped to. */
   lastInput: Mark = { offset: 0, markers: 0 };
   private tail = '';
+  private prompts = 0;
 
   constructor(readonly id: string) {}
 
@@ -45,8 +46,11 @@ export class PaneStream {
       }
       out += s.slice(0, i);
       this.raw += s.slice(0, i);
-      const [kind, status] = s.slice(i + MARKER_PREFIX.length, end).split(';');
-      if (kind === 'S' || kind === 'D' || kind === 'X')
+      const [kind, status, seq] = s.slice(i + MARKER_PREFIX.length, end).split(';');
+      // A prompt drawn again (resize, ^L) repeats its number: not a new completion.
+      const redraw = kind === 'D' && Number(seq) <= this.prompts;
+      if (kind === 'D') this.prompts = Math.max(this.prompts, Number(seq));
+      if ((kind === 'S' || kind === 'D' || kind === 'X') && !redraw)
         this.markers.push({ kind, offset: this.raw.length, at, ...(status !== undefined ? { status: Number(status) } : {}) });
       s = s.slice(end + 1);
     }
@@ -60,6 +64,11 @@ export class PaneStream {
     out += s;
     this.raw += s;
     return out;
+  }
+
+  /** The shell is gone but its EXIT marker was lost with the pty: record the exit tmux saw. */
+  died(status: number, at: number): void {
+    if (this.markers[this.markers.length - 1]?.kind !== 'X') this.markers.push({ kind: 'X', status, offset: this.raw.length, at });
   }
 
   mark(): Mark {
@@ -95,6 +104,7 @@ export class InterruptedError extends Error {
   }
 }
 export class TerminalGoneError extends Error {}
+export class PaneDeadError extends Error {}
 
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -194,8 +204,15 @@ export class Terminal {
     if (m.kind === 'X') throw new Error(`the shell of pane ${pane} exited at start (status ${m.status})`);
   }
 
+  /** Input to a dead pane crashes tmux 3.3a: refuse it. */
+  private async alive(pane: string): Promise<void> {
+    const [dead] = await this.control.command(`display -p -t ${quoteTmux(pane)} '#{pane_dead}'`);
+    if (dead === '1') throw new PaneDeadError(`the shell in pane ${pane} has exited; nothing can be typed there`);
+  }
+
   /** Types `text` literally (load-buffer + paste-buffer), then Enter when asked. */
   async type(pane: string, text: string, enter: boolean): Promise<void> {
+    await this.alive(pane);
     const p = this.pane(pane);
     p.lastInput = p.mark();
     const file = join(this.options.dir, `input-${this.inputs++ % 2}`);
@@ -209,6 +226,7 @@ export class Terminal {
 
   /** Sends tmux key names (`C-c`, `Escape`, `^D`…), each as one key. */
   async keys(pane: string, keys: readonly string[]): Promise<void> {
+    await this.alive(pane);
     const p = this.pane(pane);
     p.lastInput = p.mark();
     await this.control.command(`send-keys -t ${quoteTmux(pane)} ${keys.map(quoteTmux).join(' ')}`);
@@ -256,6 +274,9 @@ export class Terminal {
 
   /** Closes a pane whose shell exited (remain-on-exit keeps it), as tmux would have without that option. */
   async closePane(pane: string): Promise<void> {
+    // The EXIT trap runs before the shell is gone: killing the pane while tmux is still reaping it
+    // crashed tmux 3.3a under load. Wait until tmux itself sees the pane dead.
+    await this.waitFor(async () => ((await this.control.command(`display -p -t ${quoteTmux(pane)} '#{pane_dead}'`))[0] === '1' ? true : undefined), 5000);
     const count = (await this.control.command(`list-panes -t ${quoteTmux(pane)} -F '#{pane_id}'`)).length;
     if (count > 1) {
       await this.control.command(`kill-pane -t ${quoteTmux(pane)}`);
@@ -310,11 +331,21 @@ export class Terminal {
       };
       const onAbort = () => finish(() => reject(new InterruptedError()));
       const timer = setTimeout(() => finish(() => reject(new TimeoutError(timeoutMs))), timeoutMs);
-      const tick = setInterval(run, 200);
+      const tick = setInterval(() => void this.checkDead().then(run, run), 200);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.listeners.add(run);
       run();
     });
+  }
+
+  /** Marks panes tmux reports dead (a shell killed by a signal, or whose EXIT marker was lost). */
+  private async checkDead(): Promise<void> {
+    if (this.gone !== undefined) return;
+    const lines = await this.control.command(`list-panes -s -F '#{pane_id} #{pane_dead} #{pane_dead_status}'`).catch(() => []);
+    for (const l of lines) {
+      const [id, dead, status] = l.split(' ');
+      if (id && dead === '1') this.pane(id).died(Number(status) || 0, Date.now());
+    }
   }
 
   /** Kills the server. Idempotent; the runner calls it on every path out, Ctrl-C included. */

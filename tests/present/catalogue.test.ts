@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { deckPacing, formatMinutes } from '../../src/present/pacing.ts';
+import { buildSite } from '../../src/render/build.ts';
+
+describe('site catalogue', () => {
+  it('shows each deck with its language, variant, slide count and estimated duration, linking its translation', async () => {
+    const report = await buildSite({ manifests: ['content/decks/kubernetes-en.yml', 'content/decks/kubernetes-fr.yml'] });
+    expect(report.ok).toBe(true);
+    const html = report.site.pages.get('index.html')!;
+    const [en, fr] = report.course.decks;
+    const item = (id: string) => new RegExp(`<li data-deck="${id}">.*?</li>`).exec(html)?.[0] ?? '';
+    expect(item('kubernetes-en')).toContain(`EN · ${en!.slides.length} slides · about ${formatMinutes(deckPacing(en!).minutes)} · in-person`);
+    expect(item('kubernetes-en')).toContain('href="kubernetes-fr.html" hreflang="fr"');
+    expect(item('kubernetes-fr')).toContain(`FR · ${fr!.slides.length} diapositives · environ ${formatMinutes(deckPacing(fr!).minutes)} · in-person`);
+    expect(item('kubernetes-fr')).toContain('href="kubernetes-en.html" hreflang="en"');
+  });
+});

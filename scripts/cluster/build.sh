@@ -31,7 +31,7 @@ have() {
 }
 have_bin() {
   case "$1" in
-    etcd) have etcd etcd "$EVER" ;;
+    etcd) have etcd etcd "$EVER" || have etcd etcd debian ;;
     kwok) have kwok kwok "$KWOKVER" ;;
     *) have "$1" "$1" "$KVER" ;;
   esac
@@ -65,10 +65,10 @@ step() {
   local t0 t1
   t0=$(date +%s)
   printf '\n=== %s: %s (%s)\n' "$name" "$*" "$(date -u +%FT%TZ)" >>"$BUILD_LOG"
-  # Run in a background subshell and wait: inside `if !` bash would silently
-  # ignore `set -e` and a failing `go mod tidy` would go unnoticed.
-  ( "$@" ) >>"$BUILD_LOG" 2>&1 &
-  if ! wait $!; then
+  # A fresh bash per step: when step runs under `||` or `if`, bash ignores
+  # `set -e` in everything it calls (subshells included), and a failing
+  # `go get` would go unnoticed. A new process starts with -e in force.
+  if ! bash -euo pipefail -c '"$@"' "$name" "$@" >>"$BUILD_LOG" 2>&1; then
     printf '=== %s FAILED\n' "$name" >>"$BUILD_LOG"
     tail -n 15 "$BUILD_LOG" >&2 || true
     die "$EXIT_BUILD_FAILED" "build step '$name' failed; full output in $BUILD_LOG"
@@ -78,6 +78,7 @@ step() {
   # Stamp the version so a version bump never reuses an older binary.
   case "$name" in
     etcd) echo "$EVER" >"$BIN_DIR/.etcd.version" ;;
+    etcd-debian) echo debian >"$BIN_DIR/.etcd.version" ;;
     kwok|kwok-assets) echo "$KWOKVER" >"$BIN_DIR/.$name.version" ;;
     kube-*) echo "$KVER" >"$BIN_DIR/.$name.version" ;;
   esac
@@ -104,6 +105,18 @@ GO
   go get "go.etcd.io/etcd/server/v3@v$EVER"
   go mod tidy
   go build -trimpath -ldflags "-s -w" -o "$BIN_DIR/etcd" .
+}
+
+# Fallback when etcd does not build from modules: Debian bookworm's
+# etcd-server (3.4.23; below upstream's documented minimum for 1.31+, but the
+# apiserver only needs etcd's gRPC KV API). Only the binary is extracted: a
+# plain `apt-get install` would also start a system etcd daemon.
+build_etcd_debian() {
+  local d="$CACHE_DIR/etcd-debian"
+  rm -rf "$d" && mkdir -p "$d" && cd "$d"
+  apt-get download etcd-server
+  dpkg-deb -x etcd-server_*.deb root
+  cp root/usr/bin/etcd "$BIN_DIR/etcd"
 }
 
 build_kwok() {
@@ -185,10 +198,33 @@ build_k8s_cmd() {
   go build -trimpath -ldflags "$ldf" -o "$BIN_DIR/$cmd" "k8s.io/kubernetes/cmd/$cmd"
 }
 
+# The step functions run in child bash processes (see step): export them.
+export BIN_DIR CACHE_DIR BUILD_LOG KVER EVER KWOKVER MINOR PATCH
+export -f build_etcd build_etcd_debian build_kwok kwok_assets k8s_module build_k8s_cmd
+
 info "building cluster binaries into $BIN_DIR (log: $BUILD_LOG)"
 go version >>"$BUILD_LOG"
 T0=$(date +%s)
-have_bin etcd || step etcd build_etcd
+if ! have_bin etcd; then
+  # LABDECK_ETCD_SOURCE: module (default; Debian as fallback), module-only, debian.
+  case "${LABDECK_ETCD_SOURCE:-module}" in
+    module|module-only|debian) ;;
+    *) die "$EXIT_USAGE" "LABDECK_ETCD_SOURCE must be module, module-only or debian" ;;
+  esac
+  if [[ "${LABDECK_ETCD_SOURCE:-module}" == debian ]]; then
+    step etcd-debian build_etcd_debian
+  elif [[ "${LABDECK_ETCD_SOURCE:-module}" == module-only ]]; then
+    step etcd build_etcd
+  else
+    # A failing module build falls back to Debian's etcd when apt is there;
+    # `step` exits on failure, so try it in a subshell first.
+    if ! (step etcd build_etcd); then
+      command -v apt-get >/dev/null || die "$EXIT_BUILD_FAILED" "etcd did not build; full output in $BUILD_LOG"
+      info "etcd did not build from modules (see $BUILD_LOG); falling back to Debian's etcd-server"
+      step etcd-debian build_etcd_debian
+    fi
+  fi
+fi
 have_bin kwok || step kwok build_kwok
 all_assets=1
 for f in "${ASSETS[@]}"; do have "$f" || all_assets=0; done

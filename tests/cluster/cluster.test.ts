@@ -259,7 +259,11 @@ describe.skipIf(!built && !process.env.CI)('labdeck cluster (real processes)', (
     const cache = path.join(stateRoot, 'cache');
     // A version no proxy serves makes the first step (etcd) fail fast.
     const res = await runClusterScript('build', [], {
-      env: { LABDECK_CLUSTER_CACHE: cache, LABDECK_ETCD_VERSION: '0.0.1-labdeck-does-not-exist' },
+      env: {
+        LABDECK_CLUSTER_CACHE: cache,
+        LABDECK_ETCD_VERSION: '0.0.1-labdeck-does-not-exist',
+        LABDECK_ETCD_SOURCE: 'module-only', // no Debian fallback: we want the failure
+      },
     });
     expect(res.code).toBe(ClusterExit.buildFailed);
     const log = path.join(cache, `k8s-v${defaults.KVER}`, 'build.log');

@@ -1,0 +1,30 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { courseDiagnostics, loadCourse } from '../manifest/index.ts';
+import { error, hasErrors, type Diagnostic } from '../model/diagnostic.ts';
+import { parseSource } from '../parse/index.ts';
+import { resolveDeckRef } from '../present/deck-ref.ts';
+import { findQuestions, type Question } from './questions.ts';
+
+/**
+ * The questions of a lab: a deck (id or manifest) read through the course model, or one Markdown
+ * chapter parsed alone. Problems of the deck itself stop here: grading a broken lab helps nobody.
+ */
+export async function loadQuestions(ref: string): Promise<{ questions: Question[]; diagnostics: Diagnostic[] }> {
+  if (/\.md$/i.test(ref)) {
+    if (!existsSync(ref) || !statSync(ref).isFile()) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, `${ref}: no such file`, 'give a deck id, a manifest or a Markdown chapter')] };
+    const file = parseSource(readFileSync(ref, 'utf8'), { path: ref });
+    const found = findQuestions(file.slides);
+    return { questions: found.questions, diagnostics: [...file.diagnostics, ...found.diagnostics] };
+  }
+  const deck = resolveDeckRef(ref);
+  if (!deck.ok) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, deck.message, deck.hint)] };
+  const course = await loadCourse([deck.manifest]);
+  const loaded = courseDiagnostics(course);
+  if (hasErrors(loaded)) return { questions: [], diagnostics: loaded };
+  const found = findQuestions(course.decks.flatMap((d) => d.slides.filter((s) => s.kind === 'author')));
+  const diagnostics = [...loaded, ...found.diagnostics];
+  if (found.questions.length === 0 && !hasErrors(diagnostics)) {
+    diagnostics.push(error('answers/no-questions', { file: ref, line: 1, column: 1 }, `no question tagged [AnswerN] in ${ref}`, 'tag the questions whose answers go in the answers file, e.g. `… ? [Answer1]`'));
+  }
+  return { questions: found.questions, diagnostics };
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAnswers } from './answers.ts';
 import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
@@ -15,4 +16,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport];
+export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport, registerAnswers];

@@ -17,6 +17,9 @@ const STRINGS = {
     syncRefused: 'Sync refused: wrong token',
     outlineTitle: 'Course outline',
     duration: 'about {planned}',
+    searchPlaceholder: 'Search the slides',
+    searchKey: 'Search the slides',
+    searchNone: 'no slide matches',
   },
   fr: {
     extraShown: 'Détails supplémentaires affichés',
@@ -30,6 +33,9 @@ const STRINGS = {
     syncRefused: 'Synchronisation refusée : mauvais jeton',
     outlineTitle: 'Programme de la formation',
     duration: 'environ {planned}',
+    searchPlaceholder: 'Chercher dans les diapositives',
+    searchKey: 'Chercher dans les diapositives',
+    searchNone: 'aucune diapositive ne correspond',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 

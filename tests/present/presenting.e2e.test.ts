@@ -56,6 +56,46 @@ describe('extra details on demand', () => {
   });
 });
 
+describe('search', () => {
+  it('/ opens a search box; Enter goes to each slide containing the text, accents and case ignored', async () => {
+    const page = await open(h.deckUrl());
+    await page.keyboard.press('/');
+    await expect.poll(() => page.isVisible('.ld-search input')).toBe(true);
+    await page.keyboard.type('EXTRA DETAIL');
+    await page.keyboard.press('Enter');
+    expect(await currentId(page)).toBe('en/one.md:4');
+    expect(await page.textContent('.ld-search-status')).toBe('1/2');
+    await page.keyboard.press('Enter');
+    expect(await currentId(page)).toBe('en/two.md:3');
+    await page.keyboard.press('Shift+Enter');
+    expect(await currentId(page)).toBe('en/one.md:4');
+    // Notes are not searched.
+    await page.fill('.ld-search input', 'say hello');
+    await page.keyboard.press('Enter');
+    expect(await page.getAttribute('.ld-search', 'data-results')).toBe('0');
+    await page.keyboard.press('Escape');
+    expect(await page.isVisible('.ld-search')).toBe(false);
+    await page.close();
+  });
+});
+
+describe('chapter view', () => {
+  it('?chapter= keeps the deck title slide and one chapter, in the deck page with its title and language', async () => {
+    const page = await open(h.deckUrl('?chapter=toc-chapter-two'));
+    expect(await slideIds(page)).toEqual(['en/title.md:1', 'toc-chapter-two', 'en/two.md:1', 'lab-slide', 'en/two.md:3', 'last-slide']);
+    expect(await currentId(page)).toBe('toc-chapter-two');
+    expect(await page.title()).toBe('Chapter two · Presenting fixture');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.close();
+    // A deep link into the chapter, with extra details hidden.
+    const linked = await open(h.deckUrl('?chapter=toc-chapter-two&extra=0#/last-slide'));
+    expect(await slideIds(linked)).toEqual(['en/title.md:1', 'toc-chapter-two', 'en/two.md:1', 'lab-slide', 'last-slide']);
+    expect(await currentId(linked)).toBe('last-slide');
+    expect((await linked.textContent('.slide-number'))?.trim()).toBe('13');
+    await linked.close();
+  });
+});
+
 describe('pacing on the page', () => {
   it('gives every slide a planned time, adds durations to the table of contents and a pacing line to the notes', async () => {
     const page = await open(h.deckUrl());

@@ -5,7 +5,7 @@ import {
   isCommandsOnly,
   isConsole,
   renderSlides,
-  replaceImages,
+  textLine,
   scanBlocks,
   type Diagnostic,
   type DraftSlide,
@@ -40,7 +40,7 @@ export function importLabSheet(text: string, ctx: ImportContext): ImportResult {
       else slides.push(h[1]!.length === 1 ? { chapter: title, body: [] } : { title, body: [] });
       continue;
     }
-    current().body.push(replaceImages(b.text, b.line, ctx, diagnostics));
+    current().body.push(textLine(b.text, b.line, ctx, diagnostics));
   }
   return { markdown: renderSlides(slides), diagnostics };
 }

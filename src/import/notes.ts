@@ -6,7 +6,7 @@ import {
   normalizeTitle,
   OUTLINE_TITLE,
   renderSlides,
-  replaceImages,
+  textLine,
   scanBlocks,
   type DraftSlide,
   type ImportContext,
@@ -52,7 +52,7 @@ export function importNotes(text: string, ctx: ImportContext): ImportResult {
       sections.push({ heading: { depth: h[1]!.length, text: h[2]!.trim(), line: b.line }, body: [] });
       continue;
     }
-    current().body.push(replaceImages(b.text, b.line, ctx, diagnostics));
+    current().body.push(textLine(b.text, b.line, ctx, diagnostics));
   }
 
   const slides: DraftSlide[] = [];

@@ -3,7 +3,7 @@ import {
   info,
   normalizeTitle,
   renderSlides,
-  replaceImages,
+  textLine,
   scanBlocks,
   type Diagnostic,
   type DraftSlide,
@@ -115,7 +115,7 @@ function paragraphs(text: string, ctx: ImportContext, diagnostics: Diagnostic[])
       current = undefined;
       continue;
     }
-    const line = replaceImages(b.text.replace(/^ (-|\d+\.) /, '  $1 ').replace(/\s+$/, ''), b.line, ctx, diagnostics);
+    const line = textLine(b.text.replace(/^ (-|\d+\.) /, '  $1 ').replace(/\s+$/, ''), b.line, ctx, diagnostics);
     if (!current) {
       current = { kind: 'para', lines: [], line: b.line };
       out.push(current);

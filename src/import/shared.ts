@@ -144,6 +144,17 @@ export function fence(info: string, lines: readonly string[], indent = ''): stri
   return [`${indent}${ticks}${info}`, ...lines.map((l) => (l === '' ? '' : indent + l)), `${indent}${ticks}`];
 }
 
+/**
+ * One line of prose, ready for the dialect: ```` ```cmd``` ```` written inline becomes `` `cmd` ``
+ * (remark.js's slide splitter takes triple backticks for a fence and would swallow the slides
+ * that follow); a prose line starting `class:` or `name:` is escaped (the dialect reads those as slide
+ * properties); images are checked.
+ */
+export function textLine(line: string, lineNo: number, ctx: ImportContext, diagnostics: Diagnostic[]): string {
+  const text = line.replace(/`{3,}([^`\n]+?)`{3,}/g, '`$1`').replace(/^(class|name):/, '$1\\:');
+  return replaceImages(text, lineNo, ctx, diagnostics);
+}
+
 const MISSING = { fr: 'Image manquante', en: 'Missing image' } as const;
 
 /**

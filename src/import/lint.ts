@@ -97,11 +97,12 @@ export function lintImported(file: SourceFile, text: string): Diagnostic[] {
     }
     // Commands written in prose are set off by code or emphasis: `kubectl get po`, ***kubectrl proxy***.
     for (const fragment of slide.fragments) {
-      visit(fragment.tree, (node) => {
+      visit(fragment.tree, undefined, (node, block) => {
         if (node.type !== 'inlineCode' && node.type !== 'strong' && node.type !== 'emphasis') return true;
         const value = node.type === 'inlineCode' ? (node as unknown as { value: string }).value : toString(node);
         const problem = commandProblem(value);
-        if (problem) out.push(warning('lint/unknown-command', at(node.position?.start.line ?? slide.position.line, node.position?.start.column ?? 1), problem.message, problem.hint));
+        const where = node.position ?? block?.position;
+        if (problem) out.push(warning('lint/unknown-command', at(where?.start.line ?? slide.position.line, where?.start.column ?? 1), problem.message, problem.hint));
         return false;
       });
     }
@@ -110,10 +111,14 @@ export function lintImported(file: SourceFile, text: string): Diagnostic[] {
   return out;
 }
 
-/** Depth-first walk; `fn` returns false to skip a node's children (emphasis inside strong is one command). */
-function visit(node: Node, fn: (node: Node) => boolean): void {
-  if (!fn(node)) return;
-  if ('children' in node) for (const child of (node as Parent).children as Node[]) visit(child, fn);
+/**
+ * Depth-first walk; `fn` returns false to skip a node's children (emphasis inside strong is one
+ * command). Inline nodes may carry no position: `block` is the nearest ancestor that has one.
+ */
+function visit(node: Node, block: Node | undefined, fn: (node: Node, block: Node | undefined) => boolean): void {
+  if (!fn(node, block)) return;
+  const inner = node.position ? node : block;
+  if ('children' in node) for (const child of (node as Parent).children as Node[]) visit(child, inner, fn);
 }
 
 /** Lines shorter than this repeat for good reasons (titles, `]`, short list items). */

@@ -53,15 +53,18 @@ export async function checkLayout(manifest: string, onProgress?: (done: number, 
   }
 }
 
-/** Runs in the page: show each slide with every step, and measure it. */
+/** Runs in the page: lay out each slide and measure it. */
 function measureSlides({ from, to }: { from: number; to: number }): SlideMeasure[] {
-  type R = { slide: (h: number, v?: number, f?: number) => void; getSlides: () => HTMLElement[]; getCurrentSlide: () => HTMLElement };
+  type R = { getSlides: () => HTMLElement[] };
   const reveal = (window as unknown as { Reveal: R }).Reveal;
   const slides = reveal.getSlides();
   const out: SlideMeasure[] = [];
   for (let h = from; h < to; h++) {
-    reveal.slide(h, 0, Number.MAX_SAFE_INTEGER);
+    // Laid out in place rather than navigated to: Reveal's navigation costs O(slides) per move.
+    // Hidden steps keep their space (fragments only change opacity), so the measure holds for all.
     const s = slides[h]!;
+    const display = s.style.display;
+    s.style.display = 'block';
     const title = s.querySelector(':scope > h1, :scope > h2, :scope > h3') as HTMLElement | null;
     let titleLines = 0;
     if (title) {
@@ -86,6 +89,7 @@ function measureSlides({ from, to }: { from: number; to: number }): SlideMeasure
       titleLines,
       wideCode: pres.map((p, i) => (p.scrollWidth > p.clientWidth + 1 ? i : -1)).filter((i) => i >= 0),
     });
+    s.style.display = display;
   }
   return out;
 }

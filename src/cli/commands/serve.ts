@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { OUTPUT_MARKER, displayPath } from '../../render/write.ts';
@@ -35,6 +36,10 @@ export const registerServe: RegisterCommand = (program, setExit) => {
       const decks = readdirSync(root).filter((f) => f.endsWith('.html') && f !== 'index.html');
       const out = [`serving ${displayPath(root)}/ at ${pc.bold(running.url)}${isLoopback(running.host) ? ' (this machine only)' : pc.yellow(` on ${running.host}: reachable from the network`)}`];
       if (running.token) out.push(`token: ${running.token}`);
+      if (running.host === '0.0.0.0' || running.host === '::') {
+        const room = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address));
+        if (room.length > 0) out.push(`from the room: ${room.map((a) => `http://${a}:${running.port}/`).join(', ')}`);
+      }
       for (const d of decks) {
         out.push(`  ${d}`);
         out.push(`    presenter: ${running.url}${d}?present${q}`);

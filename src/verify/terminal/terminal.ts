@@ -50,6 +50,7 @@ export class PaneStream {
       // A prompt drawn again (resize, ^L) repeats its number: not a new completion.
       const redraw = kind === 'D' && Number(seq) <= this.prompts;
       if (kind === 'D') this.prompts = Math.max(this.prompts, Number(seq));
+      if (kind === 'X') this.prompts = 0; // a respawned shell numbers its prompts from 1 again
       if ((kind === 'S' || kind === 'D' || kind === 'X') && !redraw)
         this.markers.push({ kind, offset: this.raw.length, at, ...(status !== undefined ? { status: Number(status) } : {}) });
       s = s.slice(end + 1);
@@ -69,6 +70,7 @@ export class PaneStream {
   /** The shell is gone but its EXIT marker was lost with the pty: record the exit tmux saw. */
   died(status: number, at: number): void {
     if (this.markers[this.markers.length - 1]?.kind !== 'X') this.markers.push({ kind: 'X', status, offset: this.raw.length, at });
+    this.prompts = 0;
   }
 
   mark(): Mark {

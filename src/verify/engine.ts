@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { formatPosition } from '../model/position.ts';
 import type { Emit, StepInfo, StepStatus } from './events.ts';
 import { describeExit, exitMatches } from './grammar.ts';
 import { pollHidden, runHidden } from './hidden.ts';
@@ -403,8 +402,4 @@ function rethrow(message: string, pane: string, output?: () => string) {
     if (e instanceof TerminalGoneError) throw new StepFailure(e.message, { pane });
     throw e;
   };
-}
-
-export function where(slide: SlideRef, step?: StepInfo): string {
-  return step ? formatPosition({ file: step.file, line: step.line, column: 1 }) : `${slide.file}:${slide.line}`;
 }

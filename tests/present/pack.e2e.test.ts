@@ -8,6 +8,9 @@ import { launchChromium } from '../../src/present/browser.ts';
 import { packDeck } from '../../src/present/pack.ts';
 import { FIXTURE_MANIFEST } from './harness.ts';
 
+/** Chromium on a busy 2-core machine: give the page time to catch up. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
 const dir = mkdtempSync(join(tmpdir(), 'labdeck-pack-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +37,7 @@ describe('labdeck pack', () => {
       await tab.keyboard.press('x');
       expect(await tab.evaluate(() => (window as any).Reveal.getTotalSlides())).toBe(11);
       const [popup] = await Promise.all([tab.waitForEvent('popup'), tab.keyboard.press('s')]);
-      await expect.poll(() => popup.textContent('.speaker-controls-notes')).toContain('Say hello to the room.');
+      await poll(() => popup.textContent('.speaker-controls-notes')).toContain('Say hello to the room.');
       expect(remote).toEqual([]);
     } finally {
       await browser.close();

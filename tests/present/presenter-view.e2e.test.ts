@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentHarness } from './harness.ts';
 
+/** Chromium on a busy 2-core machine: give the page time to catch up. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
 let h: Awaited<ReturnType<typeof presentHarness>>;
 beforeAll(async () => {
   h = await presentHarness();
@@ -15,20 +18,20 @@ describe('presenter view', () => {
     const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('s')]);
     await popup.waitForLoadState();
     // Author's notes and the chapter's pacing line.
-    await expect.poll(() => popup.textContent('.speaker-controls-notes')).toContain('Say hello to the room.');
+    await poll(() => popup.textContent('.speaker-controls-notes')).toContain('Say hello to the room.');
     const notes = await popup.textContent('.speaker-controls-notes');
     expect(notes).toMatch(/Chapter “Chapter one”: \d+ min planned/);
     // Current and next slide frames show the deck at this slide and the one after.
     const next = popup.frameLocator('.speaker-controls-upcoming-slide iframe, #upcoming-slide iframe');
-    await expect.poll(() => next.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
+    await poll(() => next.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
     const current = popup.frameLocator('#current-slide iframe');
-    await expect.poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('plain-slide');
+    await poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('plain-slide');
     // Elapsed time, and Reveal's pacing timer, which only appears when slides carry timings.
     expect(await popup.isVisible('.speaker-controls-time .timer')).toBe(true);
-    await expect.poll(() => popup.isVisible('.speaker-controls-time .pacing')).toBe(true);
+    await poll(() => popup.isVisible('.speaker-controls-time .pacing')).toBe(true);
     // The speaker view follows the main window.
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
+    await poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
     await popup.close();
     await page.close();
   });

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { presentHarness } from './harness.ts';
 
+/** Chromium on a busy 2-core machine: give the page time to catch up. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
 let h: Awaited<ReturnType<typeof presentHarness>>;
 beforeAll(async () => {
   h = await presentHarness();
@@ -60,7 +63,7 @@ describe('search', () => {
   it('/ opens a search box; Enter goes to each slide containing the text, accents and case ignored', async () => {
     const page = await open(h.deckUrl());
     await page.keyboard.press('/');
-    await expect.poll(() => page.isVisible('.ld-search input')).toBe(true);
+    await poll(() => page.isVisible('.ld-search input')).toBe(true);
     await page.keyboard.type('EXTRA DETAIL');
     await page.keyboard.press('Enter');
     expect(await currentId(page)).toBe('en/one.md:4');

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { presentHarness } from './harness.ts';
 
+/** Chromium on a busy 2-core machine: give the page time to catch up. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
 // Served as on the room's network: every sync connection needs the token.
 const TOKEN = 'room-secret-42';
 let h: Awaited<ReturnType<typeof presentHarness>>;
@@ -32,18 +35,18 @@ describe('screens follow the presenter through labdeck serve', () => {
     await follower.waitForSelector('html[data-labdeck-sync-connected="true"]');
 
     await go(presenter, 'en/one.md:3');
-    await expect.poll(() => currentId(follower)).toBe('en/one.md:3');
+    await poll(() => currentId(follower)).toBe('en/one.md:3');
     // The code slide has a `--` step: the follower shows it when the presenter does.
     await presenter.keyboard.press('ArrowRight');
-    await expect.poll(() => follower.evaluate(() => (window as any).Reveal.getIndices().f)).toBe(0);
+    await poll(() => follower.evaluate(() => (window as any).Reveal.getIndices().f)).toBe(0);
     await presenter.keyboard.press('x');
-    await expect.poll(() => follower.locator('.slides > section.extra-details').count()).toBe(0);
+    await poll(() => follower.locator('.slides > section.extra-details').count()).toBe(0);
     await go(presenter, 'lab-slide');
-    await expect.poll(() => currentId(follower)).toBe('lab-slide');
+    await poll(() => currentId(follower)).toBe('lab-slide');
 
     // A screen that joins late lands on the presenter's slide.
     const late = await open(h.deckUrl(`?follow&token=${TOKEN}`));
-    await expect.poll(() => currentId(late)).toBe(await currentId(presenter));
+    await poll(() => currentId(late)).toBe(await currentId(presenter));
     expect(await late.locator('.slides > section.extra-details').count()).toBe(0);
     await Promise.all([presenter.close(), follower.close(), late.close()]);
   });
@@ -53,7 +56,7 @@ describe('screens follow the presenter through labdeck serve', () => {
     await presenter.waitForSelector('html[data-labdeck-sync-connected="true"]');
     const intruder = await open(h.deckUrl('?follow&token=wrong'));
     await intruder.waitForSelector('html[data-labdeck-sync-refused="true"]');
-    await expect.poll(() => intruder.textContent('.ld-toast')).toContain('wrong token');
+    await poll(() => intruder.textContent('.ld-toast')).toContain('wrong token');
     const before = await currentId(intruder);
     await go(presenter, 'last-slide');
     await new Promise((r) => setTimeout(r, 500));
@@ -62,7 +65,7 @@ describe('screens follow the presenter through labdeck serve', () => {
 
     // A presenter with a wrong token cannot steer anyone either.
     const follower = await open(h.deckUrl(`?follow&token=${TOKEN}`));
-    await expect.poll(() => currentId(follower)).toBe(await currentId(presenter));
+    await poll(() => currentId(follower)).toBe(await currentId(presenter));
     const rogue = await open(h.deckUrl('?present&token=nope'));
     await rogue.waitForSelector('html[data-labdeck-sync-refused="true"]');
     await go(rogue, 'toc-part-1');

@@ -7,7 +7,8 @@ import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
  * labdeck against. Nothing here is shared with src/parse or src/manifest:
  * - markmaker.py joins every content entry with `\n---\n` into one document;
  * - remark's block lexer (gnab/remark src/remark/lexer.js) cuts it with its own regular
- *   expressions, counting every bracket after a `.x[` to find the closing one;
+ *   expressions, counting every bracket after a `.x[` to find the closing one (`\.x[` is text,
+ *   as remark's lexer test "should ignore escaped content class" says);
  * - the parser starts a slide at `---`, a continued one at `--`, and reads `key: value`
  *   properties from the text before the slide's first `.x[` macro;
  * - a slide is dropped when a class of its own `class:` (split on ", ") is excluded.
@@ -32,9 +33,10 @@ const G = { code: 1, icode: 2, content: 3, fences: 4, def: 5, macro: 8, sep: 11,
 
 type Tok =
   | { type: 'text' | 'code' | 'fences'; text: string }
-  | { type: 'def' | 'macro' | 'notes' | 'content_end' }
+  | { type: 'def' | 'macro' | 'content_end' }
+  | { type: 'notes'; start: number }
   | { type: 'content_start'; classes: string[] }
-  | { type: 'separator'; dashes: string; end: number };
+  | { type: 'separator'; dashes: string; start: number; end: number };
 
 /** remark's `lex`: `src` shrinks as tokens are taken, so `^` means "just after the last token". */
 function lex(src: string, regex: RegExp, base: number, out: Tok[]): Tok[] {
@@ -47,8 +49,9 @@ function lex(src: string, regex: RegExp, base: number, out: Tok[]): Tok[] {
     else if (cap[G.fences]) out.push({ type: 'fences', text: cap[0] });
     else if (cap[G.def]) out.push({ type: 'def' });
     else if (cap[G.macro]) out.push({ type: 'macro' });
-    else if (cap[G.sep]) out.push({ type: 'separator', dashes: cap[G.sep]!, end: base + next });
-    else if (cap[G.notes]) out.push({ type: 'notes' });
+    else if (cap[G.sep]) out.push({ type: 'separator', dashes: cap[G.sep]!, start: base + cap.index, end: base + next });
+    else if (cap[G.notes]) out.push({ type: 'notes', start: base + cap.index });
+    else if (cap[0].startsWith('\\')) out.push({ type: 'text', text: cap[0].slice(1) }); // `\.x[`: escaped, stays text
     else if (cap[G.content]) {
       let depth = 1;
       let pos = next;
@@ -128,6 +131,15 @@ function contentEntries(manifestPath: string): { entries: Entry[]; exclude: stri
 /** Every slide remark.js 0.14 would build from the manifest's content, in order, excluded ones included. */
 export function remarkSlides(manifestPath: string): RemarkSlide[] {
   const { entries, exclude } = contentEntries(manifestPath);
+  return slidesOf(entries, exclude);
+}
+
+/** The slides of one Markdown text on its own. */
+export function remarkSlidesOfText(text: string, file = 'test.md', exclude: string[] = []): RemarkSlide[] {
+  return slidesOf([{ file, text, inline: false }], exclude);
+}
+
+function slidesOf(entries: Entry[], exclude: string[]): RemarkSlide[] {
   const JOIN = '\n---\n';
   const starts: number[] = [];
   let deck = '';
@@ -136,40 +148,51 @@ export function remarkSlides(manifestPath: string): RemarkSlide[] {
     starts.push(deck.length);
     deck += e.text;
   });
-  const locate = (offset: number): { entry: Entry; line?: number } => {
+  const locate = (offset: number, end: number): { entry: Entry; line?: number } => {
     let i = starts.length - 1;
     while (i > 0 && starts[i]! > offset) i--;
     const entry = entries[i]!;
     let at = offset;
-    while (at < deck.length && /\s/.test(deck[at]!)) at++;
+    while (at < end && /\s/.test(deck[at]!)) at++;
+    if (at === end) at = offset;
     const line = entry.inline ? undefined : deck.slice(starts[i], at).split('\n').length;
     return line === undefined ? { entry } : { entry, line };
   };
 
   interface Raw {
     start: number;
+    end: number;
     continued: boolean;
     first: string;
     firstDone: boolean;
+    /** After `???`: what follows is speaker notes, not the slide. */
+    notes?: boolean;
   }
-  const raws: Raw[] = [{ start: 0, continued: false, first: '', firstDone: false }];
+  const raws: Raw[] = [{ start: 0, end: deck.length, continued: false, first: '', firstDone: false }];
   let depth = 0;
   for (const t of lex(deck, BLOCK, 0, [])) {
     const cur = raws[raws.length - 1]!;
-    if (t.type === 'separator') raws.push({ start: t.end, continued: t.dashes === '--', first: '', firstDone: false });
+    if (t.type === 'separator') {
+      if (!cur.notes) cur.end = t.start;
+      raws.push({ start: t.end, end: deck.length, continued: t.dashes === '--', first: '', firstDone: false });
+    }
     else if (t.type === 'content_start') {
       depth++;
       cur.firstDone = true;
     }
     else if (t.type === 'content_end') depth--;
-    else if (t.type === 'notes') cur.firstDone = true;
+    else if (t.type === 'notes') {
+      cur.firstDone = true;
+      if (!cur.notes) cur.end = t.start;
+      cur.notes = true;
+    }
     else if ((t.type === 'text' || t.type === 'code' || t.type === 'fences') && !cur.firstDone && depth === 0) cur.first += t.text;
   }
-  return raws.map((r, i) => {
+  return raws.map((r) => {
     const properties = extractProperties(r.first);
     const classes = (properties.class ?? '').split(', ');
-    const { entry, line } = locate(r.start);
-    const toc = deck.slice(r.start, raws[i + 1]?.start ?? deck.length).includes('@@TOC@@');
+    const { entry, line } = locate(r.start, r.end);
+    const toc = deck.slice(r.start, r.end).includes('@@TOC@@');
     const slide: RemarkSlide = { file: entry.file, continued: r.continued, properties, excluded: classes.some((c) => exclude.includes(c)), toc };
     if (line !== undefined) slide.line = line;
     return slide;

@@ -61,6 +61,8 @@ export function findQuestions(slides: readonly Slide[]): { questions: Question[]
     if (!q) diagnostics.push(error('answers/orphan-check', c.position, `hidden check for ${c.key}, but no question is tagged [${c.key}]`, `tag the question with [${c.key}], or fix the key of the check`));
     else if (q.check) diagnostics.push(error('answers/duplicate-check', c.position, `${c.key} already has a hidden check (line ${q.check.position.line})`, 'keep one check per question'));
     else if (c.command === '') diagnostics.push(error('answers/empty-check', c.position, `the hidden check of ${c.key} has no command`, `write it as <!-- answer ${c.key}: command -->`));
+    // The dialect reads `.name[…]` as a macro even inside comments, so the command would be mangled.
+    else if (/[\uE000-\uF8FF]/.test(c.command)) diagnostics.push(error('answers/check-macro', c.position, `the hidden check of ${c.key} contains \`.word[\`, which the dialect reads as a macro`, 'rewrite that part (a jsonpath like {.items[0].x} can be {.items[*].x} or {..x})'));
     else q.check = { command: c.command, position: c.position };
   }
   return { questions: [...byKey.values()], diagnostics };

@@ -50,6 +50,13 @@ describe('questions of a lab sheet', () => {
     ]);
   });
 
+  it('refuses a check the dialect would mangle (`.word[` is a macro, even in a comment)', () => {
+    const md = "## Q\n\nA ? [Answer1]\n\n<!-- answer Answer1: kubectl get po -o jsonpath='{.items[0].metadata.name}' -->\n";
+    const { questions: qs, diagnostics } = findQuestions(parseSource(md, { path: 'q.md' }).slides);
+    expect(diagnostics.map((d) => [d.code, d.position.line])).toEqual([['answers/check-macro', 5]]);
+    expect(qs[0]!.check).toBeUndefined();
+  });
+
   it('give the answers template, in order', () => {
     expect(answersTemplate(questions().questions)).toBe('{\n  "Answer1": "<fix me>",\n  "Answer2": "<fix me>",\n  "Answer3": "<fix me>",\n  "Answer4": "<fix me>"\n}\n');
   });

@@ -100,7 +100,8 @@ export function lintImported(file: SourceFile, text: string): Diagnostic[] {
       visit(fragment.tree, undefined, (node, block) => {
         if (node.type !== 'inlineCode' && node.type !== 'strong' && node.type !== 'emphasis') return true;
         const value = node.type === 'inlineCode' ? (node as unknown as { value: string }).value : toString(node);
-        const problem = commandProblem(value);
+        // One word set off in prose is a term (*name*, `pods`), not a command: a command has arguments.
+        const problem = /\S\s+\S/.test(value.trim()) ? commandProblem(value) : undefined;
         const where = node.position ?? block?.position;
         if (problem) out.push(warning('lint/unknown-command', at(where?.start.line ?? slide.position.line, where?.start.column ?? 1), problem.message, problem.hint));
         return false;

@@ -190,6 +190,6 @@ describe('lintImported', () => {
 
   it('checks console transcripts, leaves prose words alone', () => {
     expect(lint('## A\n\nLe **Pod** est une **cosse**, lancé par **run** et `kubectl <command> --help`.\n\n```\n$ kubeclt get po\n```\n')).toHaveLength(1);
-    expect(lint('## A\n\nTexte **hazelcast** et **nginx** et `docker compose build`.\n')).toEqual([]);
+    expect(lint('## A\n\nTexte **hazelcast** et **nginx** et `docker compose build`, un *name* et ***kubectrl***.\n')).toEqual([]);
   });
 });

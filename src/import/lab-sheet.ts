@@ -20,7 +20,7 @@ const SHELL = /^(sh|shell|bash|console|)$/;
  * A lab sheet (004): `# ` is the chapter, each `## ` a slide. Shell blocks with `dev $` prompts are
  * what learners run, so they go in `.lab[` boxes: commands alone become a `bash` block with the
  * prompts removed (the runner types them), commands with their output a `console` transcript with
- * the prompts kept. A `sh` block without any prompt is output shown for reference: `text`.
+ * the prompts kept. A `sh` block without any prompt is output shown for reference: plain code.
  * `[AnswerN]` tags stay in the text; `labdeck answers` reads them.
  */
 export function importLabSheet(text: string, ctx: ImportContext): ImportResult {
@@ -49,8 +49,8 @@ function shellBlock(infoString: string, lines: readonly string[], line: number, 
   if (!SHELL.test(infoString)) return fence(infoString, lines);
   if (!isConsole(lines)) {
     if (infoString === '') return fence('', lines);
-    diagnostics.push(info('import/output-block', { file: ctx.source, line, column: 1 }, `a \`${infoString}\` block with no prompt: output to look at, not commands to run (shown as \`text\`)`));
-    return fence('text', lines);
+    diagnostics.push(info('import/output-block', { file: ctx.source, line, column: 1 }, `a \`${infoString}\` block with no prompt: output to look at, not commands to run (shown as plain code)`));
+    return fence('', lines);
   }
   const body = isCommandsOnly(lines)
     ? fence(

@@ -159,7 +159,7 @@ describe('import --as lab-sheet (seed 004)', () => {
     expect(bash.every((c) => !/^dev \$/m.test(c.value))).toBe(true);
     expect(inLab.find((c) => c.lang === 'console' && c.value.startsWith('dev $ kubectl get cm -l version=1.0'))).toBeDefined();
     // `sh` blocks without a prompt are output, shown and not run.
-    expect(code.filter((c) => c.lang === 'text' && c.lab === undefined)).toHaveLength(2);
+    expect(code.filter((c) => c.lang === '' && c.lab === undefined).map((c) => c.value.split('\n')[0])).toEqual(['search dalk.svc.cluster.local [...]', 'NAME                              READY     STATUS             RESTARTS   AGE']);
     expect(code.filter((c) => c.lang === 'yaml')).toHaveLength(3);
     expect(code.filter((c) => c.lang === 'py')).toHaveLength(1);
   });

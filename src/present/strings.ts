@@ -20,6 +20,9 @@ const STRINGS = {
     searchPlaceholder: 'Search the slides',
     searchKey: 'Search the slides',
     searchNone: 'no slide matches',
+    paceOnTime: 'Chapter pace: on time',
+    paceAhead: 'Chapter pace: {n} min ahead',
+    paceBehind: 'Chapter pace: {n} min behind',
   },
   fr: {
     extraShown: 'Détails supplémentaires affichés',
@@ -36,6 +39,9 @@ const STRINGS = {
     searchPlaceholder: 'Chercher dans les diapositives',
     searchKey: 'Chercher dans les diapositives',
     searchNone: 'aucune diapositive ne correspond',
+    paceOnTime: 'Rythme du chapitre : dans les temps',
+    paceAhead: 'Rythme du chapitre : {n} min d’avance',
+    paceBehind: 'Rythme du chapitre : {n} min de retard',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 

@@ -35,4 +35,17 @@ describe('presenter view', () => {
     await popup.close();
     await page.close();
   });
+
+  it('shows the chapter pace live: moving through the plan faster than planned is ahead', async () => {
+    const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(h.deckUrl('?present#/toc-chapter-one'));
+    await page.waitForSelector('html[data-labdeck-ready="true"]');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('s')]);
+    await poll(() => popup.textContent('.speaker-controls-notes')).toContain('Chapter pace: on time');
+    // Three slides (3.25 planned minutes) in a few seconds.
+    await page.evaluate(() => (window as any).Reveal.slide(6));
+    await poll(() => popup.textContent('.speaker-controls-notes')).toContain('Chapter pace: 3 min ahead');
+    await popup.close();
+    await page.close();
+  });
 });

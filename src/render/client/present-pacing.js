@@ -91,15 +91,47 @@
           notes.insertBefore(line, notes.firstChild);
         }
         line.textContent = c
-          ? fill(strings.chapterPlan, { title: c.title, planned: format(extrasShown ? c.minutes : c.minutesCore), before: format(before) })
+          ? fill(strings.chapterPlan, { title: c.title, planned: format(extrasShown ? c.minutes : c.minutesCore), before: before < 0.5 ? '0 min' : format(before) })
           : fill(strings.deckPlan, { planned: present.total, core: present.totalCore });
+        plannedBefore.set(s, before);
         if (counts) before += minutesOf(s);
       });
     }
+
+    /*
+     * Live chapter pace, in the current slide's notes (the speaker view reads them on every
+     * move): time spent in this chapter against the time planned before this slide. Entering a
+     * chapter anywhere but at its start counts as being on time there.
+     */
+    var plannedBefore = new WeakMap();
+    var chapterStart = { chapter: null, at: 0 };
+    function updatePace() {
+      var s = deck.getCurrentSlide();
+      var c = s && chapterOf(s);
+      var notes = s && s.querySelector(':scope > aside.notes');
+      if (!c || !notes) return;
+      var planned = plannedBefore.get(s) || 0;
+      var now = Date.now();
+      if (chapterStart.chapter !== c) chapterStart = { chapter: c, at: now - planned * 60000 };
+      var late = (now - chapterStart.at) / 60000 - planned;
+      var live = notes.querySelector('.ld-pace-live');
+      if (!live) {
+        live = document.createElement('p');
+        live.className = 'ld-pace-live';
+        notes.insertBefore(live, notes.querySelector('.ld-pacing-note').nextSibling);
+      }
+      var n = Math.round(Math.abs(late));
+      live.setAttribute('data-pace', n < 1 ? 'on-time' : late > 0 ? 'behind' : 'ahead');
+      live.textContent = fill(strings[n < 1 ? 'paceOnTime' : late > 0 ? 'paceBehind' : 'paceAhead'], { n: n });
+    }
+
     // Handouts print notes as written by the author: no pacing lines there.
     if (!deck.isPrintView()) {
       writeNotes();
       document.addEventListener('labdeck:extra', writeNotes);
+      // Registered before the speaker view connects, so the notes it reads are already updated.
+      deck.on('slidechanged', updatePace);
+      updatePace();
     }
     return { minutesOf: minutesOf, chapterOf: chapterOf };
   });

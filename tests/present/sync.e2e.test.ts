@@ -48,7 +48,12 @@ describe('screens follow the presenter through labdeck serve', () => {
     const late = await open(h.deckUrl(`?follow&token=${TOKEN}`));
     await poll(() => currentId(late)).toBe(await currentId(presenter));
     expect(await late.locator('.slides > section.extra-details').count()).toBe(0);
-    await Promise.all([presenter.close(), follower.close(), late.close()]);
+    // A screen showing one chapter follows by slide, not by position.
+    const chapter = await open(h.deckUrl(`?follow&chapter=toc-chapter-two&token=${TOKEN}`));
+    await poll(() => currentId(chapter)).toBe('lab-slide');
+    await go(presenter, 'last-slide');
+    await poll(() => currentId(chapter)).toBe('last-slide');
+    await Promise.all([presenter.close(), follower.close(), late.close(), chapter.close()]);
   });
 
   it('refuses a wrong token: the page never follows and says why', async () => {

@@ -31,7 +31,15 @@
     function publish() {
       if (role !== 'present' || applying || !socket || socket.readyState !== 1) return;
       var x = extra();
-      socket.send(JSON.stringify({ type: 'state', state: deck.getState(), extra: x && x.isShown ? x.isShown() : true }));
+      var current = deck.getCurrentSlide();
+      socket.send(
+        JSON.stringify({
+          type: 'state',
+          state: deck.getState(),
+          slide: current && current.getAttribute('data-slide-id'),
+          extra: x && x.isShown ? x.isShown() : true,
+        }),
+      );
     }
     function apply(message) {
       if (message.type !== 'state') return;
@@ -39,7 +47,11 @@
       try {
         var x = extra();
         if (x && x.setShown && typeof message.extra === 'boolean') x.setShown(message.extra, { quiet: true });
-        deck.setState(message.state);
+        // By slide id, not index: a follower may show another subset (chapter view).
+        var state = Object.assign({}, message.state);
+        var slides = deck.getSlides();
+        for (var i = 0; i < slides.length; i++) if (slides[i].getAttribute('data-slide-id') === message.slide) state.indexh = i;
+        deck.setState(state);
       } finally {
         applying = false;
       }

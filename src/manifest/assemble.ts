@@ -2,7 +2,7 @@ import type { SourceFile, Definition } from '../model/chapter.ts';
 import type { Chapter, Deck, DeckSlide, Part } from '../model/deck.ts';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
-import type { Slide } from '../model/slide.ts';
+import type { Heading, Slide } from '../model/slide.ts';
 import { normalizeLabel } from '../parse/index.ts';
 import { AnchorSet, anchorFor } from './anchor.ts';
 import { chapterTitleSlide, tocSlide, type GeneratedStrings } from './generated.ts';
@@ -59,6 +59,7 @@ export function assembleDeck(manifest: Manifest, id: string, entries: readonly D
   // Chapters, in order, with unique anchors (duplicate titles get -2, -3…).
   interface PendingChapter {
     title: string;
+    inline: Heading['inline'];
     anchor: string;
     before: number;
     part: number;
@@ -67,7 +68,7 @@ export function assembleDeck(manifest: Manifest, id: string, entries: readonly D
   const pending: PendingChapter[] = [];
   placed.forEach((p, index) => {
     for (const h of p.slide.chapterTitles) {
-      pending.push({ title: h.text, anchor: anchors.take(anchorFor(h.text)), before: index, part: p.part, position: h.position });
+      pending.push({ title: h.text, inline: h.inline, anchor: anchors.take(anchorFor(h.text)), before: index, part: p.part, position: h.position });
     }
   });
   const partNumbers = [...new Set(pending.map((c) => c.part))];
@@ -90,12 +91,12 @@ export function assembleDeck(manifest: Manifest, id: string, entries: readonly D
         next: pending[ci + 1]?.anchor ?? lastId,
       };
       chapters.push({ title: c.title, anchor: c.anchor, titleSlide: slides.length, start: slides.length, end: slides.length, part: partNumbers.indexOf(c.part), source: c.position });
-      push(chapterTitleSlide(c.title, c.anchor, nav, strings, c.position), manifest.path, c.anchor);
+      push(chapterTitleSlide(c.title, c.inline, c.anchor, nav, strings, c.position), manifest.path, c.anchor);
     }
     if (slideHasToc(p.slide)) {
       for (const part of partNumbers) {
         const toc = tocSlide(
-          { anchor: tocAnchor(part), number: partNumbers.indexOf(part) + 1, chapters: pending.filter((c) => c.part === part).map((c) => ({ title: c.title, anchor: c.anchor })) },
+          { anchor: tocAnchor(part), number: partNumbers.indexOf(part) + 1, chapters: pending.filter((c) => c.part === part).map((c) => ({ title: c.title, ...(c.inline ? { inline: c.inline } : {}), anchor: c.anchor })) },
           partNumbers.length,
           strings,
           p.slide.position,

@@ -13,7 +13,7 @@ export interface GeneratedStrings {
 export const GENERATED_STRING_KEYS: readonly (keyof GeneratedStrings)[] = ['tableOfContents', 'part', 'previousChapter', 'backToContents', 'nextChapter'];
 
 const text = (value: string): PhrasingContent => ({ type: 'text', value });
-const link = (url: string, label: string): PhrasingContent => ({ type: 'link', url, children: [text(label)] });
+const link = (url: string, label: string | PhrasingContent[]): PhrasingContent => ({ type: 'link', url, children: typeof label === 'string' ? [text(label)] : structuredClone(label) });
 
 function slide(kind: SlideKind, position: Position, name: string, classes: string[], children: RootContent[]): Slide {
   const tree: Root = { type: 'root', children };
@@ -45,13 +45,13 @@ export interface NavTargets {
 }
 
 /** The slide before each chapter: its title, big, and links that always lead somewhere. */
-export function chapterTitleSlide(title: string, anchor: string, nav: NavTargets, strings: GeneratedStrings, position: Position): Slide {
+export function chapterTitleSlide(title: string, inline: PhrasingContent[] | undefined, anchor: string, nav: NavTargets, strings: GeneratedStrings, position: Position): Slide {
   const navLine: Paragraph = {
     type: 'paragraph',
     children: [link(`#/${nav.previous}`, strings.previousChapter), text(' | '), link(`#/${nav.contents}`, strings.backToContents), text(' | '), link(`#/${nav.next}`, strings.nextChapter)],
   };
   return slide('chapter-title', position, anchor, ['title'], [
-    { type: 'heading', depth: 1, children: [text(title)] },
+    { type: 'heading', depth: 1, children: inline ? structuredClone(inline) : [text(title)] },
     { type: 'macroBlock', classes: ['nav'], children: [navLine] },
   ]);
 }
@@ -59,7 +59,7 @@ export function chapterTitleSlide(title: string, anchor: string, nav: NavTargets
 export interface TocPart {
   anchor: string;
   number: number;
-  chapters: { title: string; anchor: string }[];
+  chapters: { title: string; inline?: PhrasingContent[]; anchor: string }[];
 }
 
 /** One table-of-contents slide per part, as markmaker's `gentoc`; "Table of contents" when there is one part. */
@@ -70,7 +70,7 @@ export function tocSlide(part: TocPart, partCount: number, strings: GeneratedStr
   const items: ListItem[] = part.chapters.map((c) => ({
     type: 'listItem',
     spread: false,
-    children: [{ type: 'paragraph', children: [link(`#/${c.anchor}`, c.title)] }],
+    children: [{ type: 'paragraph', children: [link(`#/${c.anchor}`, c.inline ?? c.title)] }],
   }));
   const list: List = { type: 'list', ordered: false, spread, children: items };
   return slide('toc', position, part.anchor, ['toc'], [{ type: 'heading', depth: 2, children: [text(heading)] }, list]);

@@ -115,18 +115,18 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   const labelsKey = [...labels].sort().join('\n');
 
   const files = new Map<string, SourceFile>();
-  const parse = (key: string, abs: string, text: string, path: string, includeRoot: string, lineOffset = 0): SourceFile => {
+  const parse = (key: string, abs: string, text: string, path: string, includeRoot: string, lineOffset = 0, indent = 0): SourceFile => {
     const includes = new Map<string, string | undefined>();
     const readInclude = (p: string) => {
       const content = read(resolve(includeRoot, p));
       includes.set(p, content);
       return content;
     };
-    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${includeRoot}`;
+    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${indent}\0${includeRoot}`;
     const cached = cache.get(key, cacheKey, readInclude);
     if (cached) return cached;
     cache.parses++;
-    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset });
+    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset, indent });
     cache.set(key, cacheKey, includes, file);
     return file;
   };
@@ -142,7 +142,7 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
         files.set(e.abs, file);
       } else {
         const key = `${rm.absPath}#L${e.firstLine}`;
-        file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm.includeRoot, e.firstLine - 1);
+        file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm.includeRoot, e.firstLine - 1, e.indent);
         files.set(key, file);
       }
       deckEntries.push({ file, part: e.part, position: e.position });
@@ -152,8 +152,9 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     const deck = assembleDeck(rm.manifest, id, deckEntries, strings);
     decks.push(deck);
   }
+  // Inline entries share their manifest's path (positions point into it): key them by line.
   const courseFiles = new Map<string, SourceFile>();
-  for (const f of files.values()) courseFiles.set(f.path, f);
+  for (const [key, f] of files) courseFiles.set(key.includes('#L') ? `${f.path}${key.slice(key.lastIndexOf('#L'))}` : f.path, f);
   return { root: resolved[0]?.root ?? process.cwd(), decks, files: courseFiles, diagnostics };
 }
 
@@ -167,7 +168,7 @@ const DEFINITION_LINE = /^ {0,3}\[([^\]\n]+)\]:[ \t]*\S/gm;
 
 type FlatEntry =
   | { kind: 'file'; abs: string; rel: string; part: number; position: Position }
-  | { kind: 'inline'; markdown: string; firstLine: number; part: number; position: Position };
+  | { kind: 'inline'; markdown: string; firstLine: number; indent: number; part: number; position: Position };
 
 /**
  * Resolves content entries to files in order. A `.yml` entry pulls in another manifest's
@@ -189,7 +190,7 @@ function flatten(
     if (node.kind === 'list') {
       flatten(node.items, rm, root, entryPart, stack, out, diagnostics, read, env);
     } else if (node.kind === 'inline') {
-      out.push({ kind: 'inline', markdown: node.markdown, firstLine: node.firstLine, part: entryPart, position: node.position });
+      out.push({ kind: 'inline', markdown: node.markdown, firstLine: node.firstLine, indent: node.indent, part: entryPart, position: node.position });
     } else {
       const abs = resolve(root, node.path);
       const rel = toPosix(relative(rm.root, abs));

@@ -6,7 +6,7 @@ import type { Position } from '../model/position.ts';
 /** A content entry as written: a path, inline Markdown, or a nested list (a part when top-level). */
 export type ContentNode =
   | { kind: 'path'; path: string; position: Position }
-  | { kind: 'inline'; markdown: string; position: Position; firstLine: number }
+  | { kind: 'inline'; markdown: string; position: Position; firstLine: number; indent: number }
   | { kind: 'list'; items: ContentNode[]; position: Position };
 
 export interface Manifest {
@@ -100,7 +100,7 @@ export function readManifest(text: string, path: string, env: Record<string, str
     diagnostics.push(error('manifest/no-content', pos(0), 'the manifest has no `content:` list', 'add `content:` with the chapter files of the deck'));
   } else if (c && isSeq(c)) {
     for (const item of c.items) {
-      const node = contentNode(item as YamlNode, pos, lines, diagnostics);
+      const node = contentNode(item as YamlNode, pos, lines, diagnostics, text);
       if (node) content.push(node);
     }
   } else {
@@ -146,13 +146,20 @@ export function readManifest(text: string, path: string, env: Record<string, str
   return { manifest, diagnostics };
 }
 
-function contentNode(item: YamlNode | null, pos: (o: number | undefined) => Position, lines: LineCounter, diagnostics: Diagnostic[]): ContentNode | undefined {
+function indentOfLine(from: number, line: number, lines: LineCounter, text: string): number {
+  const start = lines.lineStarts[line - 1] ?? from;
+  let i = start;
+  while (text[i] === ' ') i++;
+  return i - start;
+}
+
+function contentNode(item: YamlNode | null, pos: (o: number | undefined) => Position, lines: LineCounter, diagnostics: Diagnostic[], text: string): ContentNode | undefined {
   if (item === null) return undefined;
   const at = pos(item.range?.[0]);
   if (isSeq(item)) {
     const items: ContentNode[] = [];
     for (const child of item.items) {
-      const node = contentNode(child as YamlNode, pos, lines, diagnostics);
+      const node = contentNode(child as YamlNode, pos, lines, diagnostics, text);
       if (node) items.push(node);
     }
     return { kind: 'list', items, position: at };
@@ -161,7 +168,9 @@ function contentNode(item: YamlNode | null, pos: (o: number | undefined) => Posi
     const value = item.value;
     if (value.includes('\n')) {
       const block = item.type === Scalar.BLOCK_LITERAL || item.type === Scalar.BLOCK_FOLDED;
-      return { kind: 'inline', markdown: value, position: at, firstLine: at.line + (block ? 1 : 0) };
+      // Block scalars lose the indentation of their first content line; flow scalars are left as they are.
+      const indent = block ? indentOfLine(item.range?.[0] ?? 0, at.line + 1, lines, text) : 0;
+      return { kind: 'inline', markdown: value, position: at, firstLine: at.line + (block ? 1 : 0), indent };
     }
     return { kind: 'path', path: value.trim(), position: at };
   }

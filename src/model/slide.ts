@@ -98,6 +98,8 @@ export interface Heading {
   depth: number;
   /** Plain text of the heading (inline code kept without backticks). */
   text: string;
+  /** The heading's Markdown (code spans, emphasis), for generated title and TOC slides. */
+  inline?: PhrasingContent[];
   position: Position;
 }
 

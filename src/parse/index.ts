@@ -25,8 +25,10 @@ export interface ParseOptions {
   knownLabels?: ReadonlySet<string>;
   /** Reads an `@@INCLUDE[path]` target (path as written); undefined when it does not exist. */
   readInclude?: (path: string) => string | undefined;
-  /** Line of the file where `text` starts (inline Markdown in a manifest). */
+  /** Lines of the file before `text` starts (inline Markdown in a manifest). */
   lineOffset?: number;
+  /** Indentation YAML removed from every line of inline Markdown, added back to columns. */
+  indent?: number;
 }
 
 /** Properties remark.js and labdeck give a meaning to; any other is probably a line eaten by mistake. */
@@ -37,7 +39,7 @@ const LAB_CLASSES = new Set(['lab', 'exercise']);
 export function parseSource(input: string, options: ParseOptions): SourceFile {
   const text = (options.lineOffset ? '\n'.repeat(options.lineOffset) : '') + input.replace(/\r\n?/g, '\n');
   const file = options.path;
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, options.indent ?? 0, (options.lineOffset ?? 0) + 1);
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number) => lines.position(file, offset);
 
@@ -47,7 +49,14 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     );
   }
 
-  const { tokens, unbalanced } = lex(text);
+  const { tokens, unbalanced, traps } = lex(text);
+  for (const t of traps) {
+    diagnostics.push(
+      t.end === undefined
+        ? warning('text/lone-backtick', at(t.start), 'this backtick is never closed: remark.js pairs it with the first backtick of the next file of the deck, merging slides', 'close the code span or escape the backtick as \\`')
+        : warning('text/backtick-swallows-separator', at(t.start), `this backtick pairs with the one at line ${at(t.end).line} (remark.js rule), and the code span between them hides a slide separator or a macro`, 'close the code span on the same line; in a hidden directive, put the comment inside the `.lab[` box'),
+    );
+  }
   for (const u of unbalanced) {
     diagnostics.push(
       error('macro/unbalanced', at(u.start), `\`.${u.classes.join('.')}[\` is never closed`, 'add the closing `]`, or write `\\.' + u.classes.join('.') + '[` to show it as text'),
@@ -96,7 +105,11 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
       slide.diagnostics.push(...slideDiagnostics);
       continue;
     }
-    const classes = (props.properties.class ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    // remark.js splits on ", " exactly: `a,b` is one (probably unintended) class.
+    const classes = (props.properties.class ?? '').split(', ').map((c) => c.trim()).filter(Boolean);
+    for (const c of classes) {
+      if (c.includes(',')) slideDiagnostics.push(warning('slide/class-comma', at(props.at.class!), `\`class: ${props.properties.class}\` has a comma without a space: remark.js reads \`${c}\` as one class`, 'separate classes with a comma and a space'));
+    }
     const slide: Slide = {
       kind: 'author',
       position: at(firstContentOffset(text, part)),
@@ -188,9 +201,11 @@ function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex): void {
       }
     } else if (node.type === 'heading') {
       const h = node as MdHeading;
-      const heading: Heading = { depth: h.depth, text: toString(h).trim(), position: pos(h) };
+      const heading: Heading = { depth: h.depth, text: toString(h).trim(), inline: structuredClone(h.children), position: pos(h) };
       if (!slide.title) slide.title = heading;
-      if (h.depth === 1 && heading.position.column === 1) slide.chapterTitles.push(heading);
+      // markmaker's rule: `# ` at the very start of a line opens a chapter.
+      const offset = h.position?.start.offset ?? -1;
+      if (h.depth === 1 && offset >= 0 && lines.lineStart(lines.lineColumn(offset).line) === offset) slide.chapterTitles.push(heading);
     } else if (node.type === 'code') {
       const c = node as unknown as { lang?: string | null; meta?: string | null; value: string };
       const block: CodeBlock = { lang: [c.lang, c.meta].filter(Boolean).join(' '), value: c.value, position: pos(node), fragment: index };

@@ -61,18 +61,30 @@ const NOTES = String.raw`(?:^|\n)(?<notes>\?{3})(?:\n|$)`;
 const BLOCK = new RegExp([CODE, INLINE_CODE, CONTENT, FENCES, DEF, SEPARATOR, NOTES].join('|'));
 const INLINE = new RegExp([CODE, INLINE_CODE, CONTENT, FENCES, DEF].join('|'));
 
+/** Backticks that remark.js pairs in a way that hides structure from the author. */
+export interface BacktickTrap {
+  start: number;
+  /** Where the pairing backtick is, or undefined when none follows in the file. */
+  end?: number;
+}
+
 export interface LexResult {
   tokens: Token[];
   unbalanced: UnbalancedMacro[];
+  traps: BacktickTrap[];
 }
 
 export function lex(text: string): LexResult {
   const unbalanced: UnbalancedMacro[] = [];
-  const tokens = lexRange(text, 0, text.length, BLOCK, unbalanced);
-  return { tokens, unbalanced };
+  const traps: BacktickTrap[] = [];
+  const tokens = lexRange(text, 0, text.length, BLOCK, unbalanced, traps);
+  return { tokens, unbalanced, traps };
 }
 
-function lexRange(text: string, from: number, to: number, regex: RegExp, unbalanced: UnbalancedMacro[]): Token[] {
+const STRUCTURE_LINE = /\n(?:---?|\?{3})(?:\n|$)/;
+const MACRO_OPENER = /\n\s*\.[a-zA-Z_-][\w-]*\[/;
+
+function lexRange(text: string, from: number, to: number, regex: RegExp, unbalanced: UnbalancedMacro[], traps: BacktickTrap[] = []): Token[] {
   const tokens: Token[] = [];
   const pushText = (start: number, end: number) => {
     if (end <= start) return;
@@ -94,6 +106,8 @@ function lexRange(text: string, from: number, to: number, regex: RegExp, unbalan
       tokens.push({ type: 'code', start, end });
       pos = end;
     } else if (g.icode !== undefined) {
+      // Inline code may run across lines (remark.js rule): when it hides a separator, say so.
+      if (regex === BLOCK && g.icode.includes('\n') && (STRUCTURE_LINE.test(g.icode) || MACRO_OPENER.test(g.icode))) traps.push({ start, end: end - 1 });
       pushText(start, end);
       pos = end;
     } else if (g.content !== undefined) {
@@ -118,7 +132,7 @@ function lexRange(text: string, from: number, to: number, regex: RegExp, unbalan
           block: innerText.includes('\n'),
           innerStart: end,
           innerEnd: close,
-          children: lexRange(text, end, close, INLINE, unbalanced),
+          children: lexRange(text, end, close, INLINE, unbalanced, traps),
         });
         pos = close + 1;
         // The macro may run past `to` only at top level (remark.js counts brackets across slides).
@@ -139,6 +153,10 @@ function lexRange(text: string, from: number, to: number, regex: RegExp, unbalan
       pushText(start, end);
       pos = end;
     }
+  }
+  if (regex === BLOCK) {
+    const lone = text.indexOf('`', pos);
+    if (lone !== -1 && lone < to) traps.push({ start: lone });
   }
   pushText(pos, to);
   return tokens;

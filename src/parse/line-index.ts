@@ -4,7 +4,15 @@ import type { Position } from '../model/position.ts';
 export class LineIndex {
   readonly #starts: number[] = [0];
 
-  constructor(text: string) {
+  /**
+   * `indent` is added to the column of every line from `firstIndentedLine` on: inline Markdown
+   * in a YAML block scalar lost that much indentation when YAML read it.
+   */
+  constructor(
+    text: string,
+    private readonly indent = 0,
+    private readonly firstIndentedLine = 1,
+  ) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#starts.push(i + 1);
   }
 
@@ -25,7 +33,8 @@ export class LineIndex {
       if ((this.#starts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (this.#starts[lo] ?? 0) + 1 };
+    const line = lo + 1;
+    return { line, column: offset - (this.#starts[lo] ?? 0) + 1 + (line >= this.firstIndentedLine ? this.indent : 0) };
   }
 
   position(file: string, offset: number): Position {

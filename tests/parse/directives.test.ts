@@ -17,9 +17,15 @@ describe('hidden automation directives', () => {
   });
 
   it('reports unknown verbs as errors with the list of known ones', () => {
-    const f = parse('<!-- ```copypaste x``` -->\n');
-    expect(f.diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 1, column: 6 } }]);
+    const f = parse('.lab[\n<!-- ```copypaste x``` -->\n]\n');
+    expect(f.diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 2, column: 6 } }]);
     expect(f.diagnostics[0]!.hint).toContain('longwait');
+  });
+
+  it('warns when a directive comment outside a lab box leaves a backtick that remark.js pairs further on', () => {
+    const f = parse('## A\n\n<!-- ```wait x``` -->\n\n.lab[\n```bash\nls\n```\n]\n');
+    expect(f.diagnostics.map((d) => `${d.code}@${d.position.line}`)).toEqual(['text/backtick-swallows-separator@3', 'text/lone-backtick@8']);
+    expect(f.slides[0]!.labs).toEqual([]);
   });
 
   it('ignores comments without snippets, and finds ##VERSION## markers', () => {

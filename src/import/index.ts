@@ -2,7 +2,7 @@ import { error, type Diagnostic } from '../model/diagnostic.ts';
 import { importLabSheet } from './lab-sheet.ts';
 import { importNotes } from './notes.ts';
 import { importPdfText, isTitleLike } from './pdf-text.ts';
-import { SHAPES, type ImportContext, type ImportResult, type ImportShape } from './shared.ts';
+import { fenceMarker, SHAPES, type ImportContext, type ImportResult, type ImportShape } from './shared.ts';
 
 export { lintImported } from './lint.ts';
 export { SHAPES, type ImportContext, type ImportLang, type ImportResult, type ImportShape } from './shared.ts';
@@ -45,10 +45,22 @@ export function importDocument(text: string, shape: ImportShape | undefined, ctx
     return CONVERTERS[detected](text, ctx);
   }
   const result = CONVERTERS[shape](text, ctx);
-  if (!/^#{1,2} /m.test(result.markdown)) {
+  if (!hasTitle(result.markdown)) {
     return fail(`${ctx.source} does not look like ${shape === 'notes' ? 'notes' : `a ${shape}`}: no title found`, detected && detected !== shape ? `it looks like ${DESCRIBE[detected]}: use --as ${detected}` : `try one of: ${all}`);
   }
   return result;
+}
+
+/** A `# ` or `## ` line outside code: the converter found something to title a slide with. */
+function hasTitle(markdown: string): boolean {
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const f = fenceMarker(line);
+    if (fence === undefined && f) fence = f.marker;
+    else if (fence !== undefined && f && f.info === '' && f.marker[0] === fence[0] && f.marker.length >= fence.length) fence = undefined;
+    else if (fence === undefined && /^#{1,2} /.test(line)) return true;
+  }
+  return false;
 }
 
 export function parseShape(value: string): ImportShape | Diagnostic {

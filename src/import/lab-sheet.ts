@@ -12,6 +12,7 @@ import {
   type ImportContext,
   type ImportResult,
 } from './shared.ts';
+import { warning } from '../model/diagnostic.ts';
 
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const SHELL = /^(sh|shell|bash|console|)$/;
@@ -58,5 +59,11 @@ function shellBlock(infoString: string, lines: readonly string[], line: number, 
         lines.map((l) => commandOf(l)).filter((c): c is string => c !== undefined && c !== ''),
       )
     : fence('console', lines);
+  // remark.js counts brackets inside code too: an unbalanced one would break the lab box.
+  const depth = lines.join('\n').split('').reduce((d, c) => (d < 0 ? d : c === '[' ? d + 1 : c === ']' ? d - 1 : d), 0);
+  if (depth !== 0) {
+    diagnostics.push(warning('import/lab-brackets', { file: ctx.source, line, column: 1 }, 'unbalanced brackets in these commands: kept out of a .lab[ box, which they would break', 'balance them, or add the box by hand with a stray `]` in a hidden comment as container.training does'));
+    return body;
+  }
   return ['.lab[', '', ...body, '', ']'];
 }

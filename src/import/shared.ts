@@ -38,7 +38,10 @@ export function renderSlides(slides: readonly DraftSlide[]): string {
     if (s.chapter !== undefined) lines.push(`# ${s.chapter}`, '');
     if (s.title !== undefined) lines.push(`## ${s.title}`, '');
     lines.push(...trimBlank(s.body));
-    const text = squeezeBlank(trimBlank(lines)).join('\n');
+    const body = trimBlank(lines);
+    // remark.js takes `word:` on a slide's first line for a property and hides it.
+    if (body.length > 0) body[0] = body[0]!.replace(/^([-\w]+):/, '$1\\:');
+    const text = squeezeBlank(body).join('\n');
     if (text.trim() !== '') out.push(text);
   }
   return out.join('\n\n---\n\n') + '\n';
@@ -151,8 +154,25 @@ export function fence(info: string, lines: readonly string[], indent = ''): stri
  * properties); images are checked.
  */
 export function textLine(line: string, lineNo: number, ctx: ImportContext, diagnostics: Diagnostic[]): string {
-  const text = line.replace(/`{3,}([^`\n]+?)`{3,}/g, '`$1`').replace(/^(class|name):/, '$1\\:');
+  const text = escapeDialect(line.replace(/`{3,}([^`\n]+?)`{3,}/g, '`$1`'));
   return replaceImages(text, lineNo, ctx, diagnostics);
+}
+
+/**
+ * What the source means as text but the dialect would read as syntax: `.word[` (a macro; inline
+ * code is safe already), a stray backtick, a `--` or `???` line (fragment, notes), a `---` line (a new slide, where
+ * the author meant a rule: `***` draws the same rule).
+ */
+export function escapeDialect(line: string): string {
+  if (/^---\s*$/.test(line)) return '***';
+  if (/^(--|\?\?\?)\s*$/.test(line)) return `\\${line}`;
+  // Code spans closed on their line are safe; any other backtick would pair with one on a later
+  // line in remark.js's lexer and hide the structure between: it becomes an entity.
+  const escaped = line
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[^\\])\.([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*)\[/g, '$1\\.$2[').replace(/`/g, '&#96;')))
+    .join('');
+  return escaped.replace(/^(class|name):/, '$1\\:');
 }
 
 const MISSING = { fr: 'Image manquante', en: 'Missing image' } as const;

@@ -193,3 +193,29 @@ describe('lintImported', () => {
     expect(lint('## A\n\nTexte **hazelcast** et **nginx** et `docker compose build`, un *name* et ***kubectrl***.\n')).toEqual([]);
   });
 });
+
+describe('prose made safe for the dialect', () => {
+  const ctx = { source: 'doc.txt', lang: 'fr' as const, imageExists: () => false };
+  it('keeps what the author meant where the dialect would read syntax', () => {
+    // A `word:` line opening a slide would be a hidden property: escaped.
+    const repeated = importDocument('# A\n\n## Plan\n\ntexte\n\n# A\n\nNote: le chapitre repris\n', 'notes', ctx).markdown;
+    expect(repeated).toContain('---\n\nNote\\: le chapitre repris\n');
+    expect(parseSource(repeated, { path: 'r.md' }).slides[1]!.properties).toEqual({});
+    const doc = 'Warning: à lire\n\n# Titre\n\nLancez ```kubectl proxy``` puis lisez .env[0] et `.lab[` :\n\n---\n\n--\n\nUn `` perdu\n\nclass: pas une propriété\n';
+    const { markdown } = importDocument(doc, 'notes', ctx);
+    expect(markdown).toBe(
+      '# Titre\n\nWarning: à lire\n\nLancez `kubectl proxy` puis lisez \\.env[0] et `.lab[` :\n\n***\n\n\\--\n\nUn &#96;&#96; perdu\n\nclass\\: pas une propriété\n',
+    );
+    const file = parseSource(markdown, { path: 'doc.md' });
+    expect(file.diagnostics).toEqual([]);
+    expect(file.slides).toHaveLength(1);
+    expect(file.slides.every((s) => Object.keys(s.properties).length === 0 && s.labs.length === 0)).toBe(true);
+  });
+
+  it('keeps commands with unbalanced brackets out of lab boxes, which they would break', () => {
+    const { markdown, diagnostics } = importDocument('# TP\n\n## 1\n\n```sh\ndev $ echo "[x"\n```\n', 'lab-sheet', ctx);
+    expect(markdown).toContain('```bash\necho "[x"\n```');
+    expect(markdown).not.toContain('.lab[');
+    expect(diagnostics.map((d) => d.code)).toEqual(['import/lab-brackets']);
+  });
+});

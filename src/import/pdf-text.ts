@@ -84,7 +84,8 @@ export function importPdfText(text: string, ctx: ImportContext): ImportResult {
         slide.chapter = page.title;
         chapter = page.title;
       } else continued++;
-      slide.title = page.subtitle ?? page.title;
+      // The chapter title already heads the page when it has no subtitle.
+      if (page.subtitle !== undefined || slide.chapter === undefined) slide.title = page.subtitle ?? page.title;
     } else {
       slide.title = page.title;
       if (page.subtitle) slide.body.push(`### ${page.subtitle}`, '');

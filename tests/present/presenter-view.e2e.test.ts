@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { presentHarness } from './harness.ts';
 
 /** Chromium on a busy 2-core machine: give the page time to catch up. */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000, interval: 100 });
+
+/** The slide Reveal shows in one of the speaker view's frames (`current` or `upcoming`). */
+async function frameSlide(popup: Page, which: 'current' | 'upcoming'): Promise<string | null> {
+  const frame = popup.frames().find((f) => f.url().includes(which === 'current' ? 'postMessageEvents=true' : 'controls=false'));
+  if (!frame) return null;
+  return frame.evaluate(() => (window as any).Reveal?.getCurrentSlide()?.getAttribute('data-slide-id') ?? null).catch(() => null);
+}
 
 let h: Awaited<ReturnType<typeof presentHarness>>;
 beforeAll(async () => {
@@ -22,16 +30,31 @@ describe('presenter view', () => {
     const notes = await popup.textContent('.speaker-controls-notes');
     expect(notes).toMatch(/Chapter “Chapter one”: \d+ min planned/);
     // Current and next slide frames show the deck at this slide and the one after.
-    const next = popup.frameLocator('.speaker-controls-upcoming-slide iframe, #upcoming-slide iframe');
-    await poll(() => next.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
-    const current = popup.frameLocator('#current-slide iframe');
-    await poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('plain-slide');
+    await poll(() => frameSlide(popup, 'upcoming')).toBe('en/one.md:3');
+    await poll(() => frameSlide(popup, 'current')).toBe('plain-slide');
     // Elapsed time, and Reveal's pacing timer, which only appears when slides carry timings.
     expect(await popup.isVisible('.speaker-controls-time .timer')).toBe(true);
     await poll(() => popup.isVisible('.speaker-controls-time .pacing')).toBe(true);
     // The speaker view follows the main window.
     await page.keyboard.press('ArrowRight');
-    await poll(() => current.locator('.present[data-slide-id]').first().getAttribute('data-slide-id')).toBe('en/one.md:3');
+    await poll(() => frameSlide(popup, 'current')).toBe('en/one.md:3');
+    await popup.close();
+    await page.close();
+  });
+
+  it('keeps its frames on the presenter’s slide when extra details are hidden after it opened', async () => {
+    const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(h.deckUrl('?present#/plain-slide'));
+    await page.waitForSelector('html[data-labdeck-ready="true"]');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('s')]);
+    await poll(() => frameSlide(popup, 'current')).toBe('plain-slide');
+    await page.keyboard.press('x');
+    // Past the hidden extra of chapter one: same slide in the main window and the frames.
+    await page.evaluate(() => (window as any).Reveal.slide(8));
+    const here = await page.evaluate(() => (window as any).Reveal.getCurrentSlide().getAttribute('data-slide-id'));
+    expect(here).toBe('en/two.md:1');
+    await poll(() => frameSlide(popup, 'current')).toBe('en/two.md:1');
+    await poll(() => frameSlide(popup, 'upcoming')).toBe('lab-slide');
     await popup.close();
     await page.close();
   });

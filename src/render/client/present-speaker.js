@@ -1,22 +1,68 @@
 /*
- * Speaker view frames: Reveal's speaker window loads the deck twice (`?receiver`), the current
- * slide and, with `controls=false`, the upcoming one, and posts them the presenter's state at
- * once. A frame still loading misses that first message, and the "next slide" preview then
- * shows the current slide until the presenter moves. The upcoming frame starts on the current
- * slide (its URL hash), so if nothing moved it yet, it steps forward itself.
+ * Speaker view frames. Reveal's speaker window loads the deck twice (`?receiver`): the current
+ * slide and, with `controls=false`, the upcoming one, and keeps them in step by posting them the
+ * main window's `getState()`. Two gaps are closed here:
+ * - the state says where by position only, and the frames were loaded before the presenter
+ *   toggled extra details: the main window adds the slide id and the extras flag to its state,
+ *   and the frames apply the flag and find the slide by id;
+ * - a frame still loading misses the first state message, and the "next slide" preview then
+ *   shows the current slide until the presenter moves: the upcoming frame starts on the current
+ *   slide (its URL hash), so if nothing moved it yet, it steps forward itself.
  */
 (function () {
   'use strict';
   // Read before Reveal starts: it rewrites the hash to the slide's name.
   var initialHash = window.location.hash;
 
+  /** Reveal's own API object: plugins and its postMessage API call methods on it, not on `window.Reveal`. */
+  function revealApi(global) {
+    var api = global;
+    global.registerPlugin({
+      id: 'labdeck-speaker-frames',
+      init: function (deck) {
+        api = deck;
+      },
+    });
+    return api;
+  }
+
   Labdeck.register('speakerFrames', function (context) {
+    var deck = revealApi(context.deck);
+    var labdeck = context.labdeck;
     var params = new URLSearchParams(window.location.search);
-    if (!params.has('receiver') || params.get('controls') !== 'false') return {};
-    var deck = context.deck;
-    var start = /^#\/(\d+)/.exec(initialHash);
-    var indices = deck.getIndices();
-    if (start && indices.h === Number(start[1]) && (indices.f === undefined || indices.f < 0)) deck.next();
+    var extra = function () {
+      return labdeck.controllers.extraDetails || null;
+    };
+
+    if (!params.has('receiver')) {
+      var getState = deck.getState;
+      deck.getState = function () {
+        var state = getState.apply(deck, arguments);
+        var current = deck.getCurrentSlide();
+        var x = extra();
+        state.labdeck = { slide: current && current.getAttribute('data-slide-id'), extra: x && x.isShown ? x.isShown() : true };
+        return state;
+      };
+      return {};
+    }
+
+    var setState = deck.setState;
+    deck.setState = function (state) {
+      var own = state && state.labdeck;
+      if (own) {
+        var x = extra();
+        if (x && x.setShown) x.setShown(own.extra, { quiet: true });
+        var slides = deck.getSlides();
+        for (var i = 0; i < slides.length; i++) if (slides[i].getAttribute('data-slide-id') === own.slide) state = Object.assign({}, state, { indexh: i });
+      }
+      return setState.call(deck, state);
+    };
+
+    if (params.get('controls') === 'false') {
+      var start = /^#\/(\d+)/.exec(initialHash);
+      var indices = deck.getIndices();
+      if (start && indices.h === Number(start[1]) && (indices.f === undefined || indices.f < 0)) deck.next();
+    }
     return {};
   });
 })();

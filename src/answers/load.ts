@@ -14,7 +14,7 @@ export async function loadQuestions(ref: string): Promise<{ questions: Question[
     if (!existsSync(ref) || !statSync(ref).isFile()) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, `${ref}: no such file`, 'give a deck id, a manifest or a Markdown chapter')] };
     const file = parseSource(readFileSync(ref, 'utf8'), { path: ref });
     const found = findQuestions(file.slides);
-    return { questions: found.questions, diagnostics: [...file.diagnostics, ...found.diagnostics] };
+    return withQuestions(ref, found.questions, [...file.diagnostics, ...found.diagnostics]);
   }
   const deck = resolveDeckRef(ref);
   if (!deck.ok) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, deck.message, deck.hint)] };
@@ -22,9 +22,13 @@ export async function loadQuestions(ref: string): Promise<{ questions: Question[
   const loaded = courseDiagnostics(course);
   if (hasErrors(loaded)) return { questions: [], diagnostics: loaded };
   const found = findQuestions(course.decks.flatMap((d) => d.slides.filter((s) => s.kind === 'author')));
-  const diagnostics = [...loaded, ...found.diagnostics];
-  if (found.questions.length === 0 && !hasErrors(diagnostics)) {
+  return withQuestions(ref, found.questions, [...loaded, ...found.diagnostics]);
+}
+
+/** A lab without any tagged question has no answers file: say so rather than write `{}`. */
+function withQuestions(ref: string, questions: Question[], diagnostics: Diagnostic[]): { questions: Question[]; diagnostics: Diagnostic[] } {
+  if (questions.length === 0 && !hasErrors(diagnostics)) {
     diagnostics.push(error('answers/no-questions', { file: ref, line: 1, column: 1 }, `no question tagged [AnswerN] in ${ref}`, 'tag the questions whose answers go in the answers file, e.g. `… ? [Answer1]`'));
   }
-  return { questions: found.questions, diagnostics };
+  return { questions, diagnostics };
 }

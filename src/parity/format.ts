@@ -42,6 +42,11 @@ function summaryLine(s: Summary): string {
   return parts.join(' · ');
 }
 
+/** French-first material has nothing to compare yet: say so rather than print empty counts. */
+function fileLine(f: FileReport): string {
+  return !f.enExists && f.frExists && f.pairs.length === 0 ? 'French only: no English version yet' : summaryLine(f.summary);
+}
+
 /** Changed words with a few words of context, `[-old-]{+new+}`. */
 export function compactDiff(diff: readonly WordChange[], context = 6): string {
   const out: string[] = [];
@@ -79,7 +84,7 @@ function text(report: ParityReport, options: FormatOptions): string {
   const paint = (p: PairReport, s: string) => (p.severity === 'error' ? c.red(s) : p.severity === 'warning' ? c.yellow(s) : c.green(s));
   const lines: string[] = [];
   for (const f of report.files) {
-    lines.push(c.bold(`${f.fr} ↔ ${f.en}`) + c.dim(`  ${summaryLine(f.summary)}`));
+    lines.push(c.bold(`${f.fr} ↔ ${f.en}`) + c.dim(`  ${fileLine(f)}`));
     for (const p of f.pairs) {
       if (!options.all && p.statuses[0] === 'ok') continue;
       const via = p.via ? c.dim(` [${p.via}${p.via === 'sequence' || p.via === 'move' ? ` ${p.similarity}` : ''}]`) : '';
@@ -108,7 +113,7 @@ function markdown(report: ParityReport, options: FormatOptions): string {
     lines.push('');
   }
   for (const f of report.files) {
-    lines.push(`## \`${f.fr}\` ↔ \`${f.en}\``, '', summaryLine(f.summary), '', '| Status | English | French | Details |', '|---|---|---|---|');
+    lines.push(`## \`${f.fr}\` ↔ \`${f.en}\``, '', fileLine(f), '', '| Status | English | French | Details |', '|---|---|---|---|');
     for (const p of f.pairs) {
       if (!options.all && p.statuses[0] === 'ok') continue;
       lines.push(`| ${p.statuses.join(', ')} | ${mdCell(slideLabel(p.en))} | ${mdCell(slideLabel(p.fr))} | ${mdCell(details(p).join('<br>'))} |`);

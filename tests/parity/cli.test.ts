@@ -29,7 +29,12 @@ describe('labdeck parity', () => {
     const report = JSON.parse(r.stdout) as ParityReport;
     const chapter = report.files.find((f) => f.fr === 'fr/k8s/kubectl-run.md')!;
     expect(chapter.summary.counts['divergent-code']).toBeGreaterThan(0);
-    expect(report.decks.map((d) => d.deck)).toEqual(['kubernetes-fr']);
+    expect(report.decks.map((d) => d.deck)).toContain('kubernetes-fr');
+    // French-first material (imported decks with no English deck) is reported as such, not as orphans.
+    const intro = report.files.find((f) => f.fr === 'fr/intro/kubernetes.md')!;
+    expect(intro.enExists).toBe(false);
+    expect(intro.pairs).toEqual([]);
+    expect(intro.diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(['info parity/no-english-version']);
     expect(labdeck('parity', 'fr/k8s/kubectl-run.md', '--content', content, '--fail-on', 'stale').code).toBe(0);
   });
 

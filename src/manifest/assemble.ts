@@ -151,6 +151,7 @@ export function assembleDeck(manifest: Manifest, id: string, entries: readonly D
       ...(manifest.group ? { group: manifest.group } : {}),
       ...(manifest.variant ? { variant: manifest.variant } : {}),
       ...(manifest.pacing ? { pacing: manifest.pacing } : {}),
+      ...(manifest.transcripts !== undefined ? { transcripts: manifest.transcripts } : {}),
     },
     diagnostics,
   };

@@ -28,11 +28,13 @@ export interface Manifest {
   group?: string;
   variant?: string;
   pacing?: Record<string, number>;
+  /** `labdeck verify` replays the deck's console transcripts (docs/VERIFY.md). */
+  transcripts?: boolean;
 }
 
 /** container.training's keys, then labdeck's. Anything else is an error: a typo must not pass silently. */
 const MARKMAKER_KEYS = ['title', 'chat', 'gitrepo', 'slides', 'zip', 'html', 'slidenumberprefix', 'exclude', 'content'];
-const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing'];
+const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing', 'transcripts'];
 const KNOWN_KEYS = new Set([...MARKMAKER_KEYS, ...LABDECK_KEYS]);
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
@@ -140,6 +142,11 @@ export function readManifest(text: string, path: string, env: Record<string, str
   const variant = str('variant');
   if (variant) manifest.variant = variant;
   if (pacing) manifest.pacing = pacing;
+  const t = values.transcripts;
+  if (t !== undefined && t !== null) {
+    if (isScalar(t) && typeof t.value === 'boolean') manifest.transcripts = t.value;
+    else diagnostics.push(error('manifest/type', keyAt.transcripts!, '`transcripts` must be true or false', 'write `transcripts: true` to let `labdeck verify` replay console transcripts'));
+  }
   if (exclude.length === 0 && ex === undefined) {
     diagnostics.push(warning('manifest/no-exclude', pos(0), 'no `exclude:` list: every variant slide (in-person, self-paced) will show', 'add `exclude: [self-paced]` or `exclude: [in-person]`'));
   }

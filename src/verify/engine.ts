@@ -43,6 +43,8 @@ export interface EngineOptions {
   /** Called after tmux steps change the panes (recordings track sizes). */
   onLayout?(): Promise<void>;
   interactive?: Interaction;
+  /** `--update`: transcript outputs are recorded, not compared (the caller rewrites the blocks). */
+  update?: boolean;
 }
 
 export interface Outcome {
@@ -356,7 +358,7 @@ async function command(step: CommandStep, o: EngineOptions, ms: number): Promise
     if (r.end?.kind === 'X') throw new StepFailure(`the shell exited (status ${r.end.status}) while running this command`, { pane, exitCode: r.end.status!, output: output(r.end) });
     // A `wait` after a command still checks that the command did not fail, if it has ended.
     if (r.end) {
-      const assessed = assess(step, r.end.status!, output(r.end), pane);
+      const assessed = assess(step, r.end.status!, output(r.end), pane, o.update);
       if (assessed.status === 'failed' || !r.found) {
         const why = !r.found ? `the command ended (status ${r.end.status}) without printing ${describeMatcher(w.matcher)}` : assessed.message;
         return { ...assessed, status: 'failed', ...(why ? { message: why } : {}) };
@@ -367,17 +369,21 @@ async function command(step: CommandStep, o: EngineOptions, ms: number): Promise
   }
   const end = await t.waitFor(() => p.markerSince('DX', from), ms, o.signal).catch(rethrow(`no prompt after ${formatMs(ms)}: the command is still running`, pane, () => output()));
   if (end.kind === 'X') throw new StepFailure(`the shell exited (status ${end.status}) while running this command`, { pane, exitCode: end.status!, output: output(end) });
-  return assess(step, end.status!, output(end), pane);
+  return assess(step, end.status!, output(end), pane, o.update);
 }
 
 /** Exit status, `expect` and `output` assertions of a finished command. */
-function assess(step: { exit: ExitExpectation; expects: Matcher[]; output?: { text: string } }, status: number, output: string, pane: string): Outcome {
+function assess(step: { exit: ExitExpectation; expects: Matcher[]; output?: { text: string }; transcript?: unknown }, status: number, output: string, pane: string, update = false): Outcome {
   const base = { pane, exitCode: status, output };
   if (!exitMatches(step.exit, status)) return { ...base, status: 'failed', message: `exit status ${status}, expected ${describeExit(step.exit)}${step.exit.kind === 'zero' ? ' (if this failure is intended, add `<!-- ```expect-fail``` -->` after it)' : ''}` };
   for (const m of step.expects) if (!contains(output, m)) return { ...base, status: 'failed', message: `the output does not contain ${describeMatcher(m)}` };
-  if (step.output) {
-    const diff = compareOutput(step.output.text, output);
-    if (diff !== undefined) return { ...base, status: 'failed', message: `the output differs from the expected output:\n${diff}` };
+  if (step.output && !(update && step.transcript)) {
+    // A transcript's backticks are highlight spans: gone from the expected text, so from the actual one too.
+    const diff = compareOutput(step.output.text, step.transcript ? output.replace(/`/g, '') : output);
+    if (diff !== undefined)
+      return step.transcript
+        ? { ...base, status: 'failed', message: `the output differs from the transcript:\n${diff}\n(\`labdeck verify --update\` writes the new output into the block)` }
+        : { ...base, status: 'failed', message: `the output differs from the expected output:\n${diff}` };
   }
   return { ...base, status: 'passed' };
 }

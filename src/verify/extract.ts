@@ -6,6 +6,7 @@ import { comparePositions, type Position } from '../model/position.ts';
 import type { CodeBlock, Slide } from '../model/slide.ts';
 import { TMUX_COMMANDS, keyName, parseDuration, parseExit, parseMatcher, splitCommands } from './grammar.ts';
 import type { CommandStep, FilePlan, HiddenCommand, Matcher, SlidePlan, Step, Unit } from './step.ts';
+import { expectedOutput, isTranscriptBlock, parseTranscript } from './transcript.ts';
 
 /** Fences whose lines are commands when they sit in a lab box. */
 const SHELL_LANGS = new Set(['bash']);
@@ -18,22 +19,24 @@ export interface PlannableSlide {
   chapter?: string;
 }
 
-/** The unit of a deck: its author slides in presentation order, numbered as the audience sees them. */
-export function unitFromDeck(deck: Deck, root: string): Unit {
+/**
+ * The unit of a deck: its author slides in presentation order, numbered as the audience sees them.
+ * Console transcripts run when the deck says `transcripts: true`, or when `transcripts` forces them.
+ */
+export function unitFromDeck(deck: Deck, root: string, transcripts = false): Unit {
   const slides = deck.slides.filter((s) => s.kind === 'author').map((s) => {
     const chapter = s.chapter !== undefined ? deck.chapters[s.chapter]?.title : undefined;
     return { slide: s, number: s.number, id: s.id, file: s.file, ...(chapter ? { chapter } : {}) };
   });
   const title = deck.values.title.replace(/\s+/g, ' ').trim() || deck.id;
-  return planUnit({ id: deck.id, kind: 'deck', title, source: deck.manifestPath, root, slides, slideCount: deck.slides.length });
+  return planUnit({ id: deck.id, kind: 'deck', title, source: deck.manifestPath, root, slides, slideCount: deck.slides.length, transcripts: transcripts || deck.meta.transcripts === true });
 }
 
-/** The unit of one chapter file on its own: slides numbered from 1 in the file. */
-export function unitFromFile(file: SourceFile, root: string): Unit {
+/** The unit of one chapter file on its own: slides numbered from 1 in the file; transcripts run only when asked (`--transcripts`). */
+export function unitFromFile(file: SourceFile, root: string, transcripts = false): Unit {
   const title = file.slides.flatMap((s) => s.chapterTitles)[0]?.text ?? file.path;
   const slides = file.slides.map((s, i) => ({ slide: s, number: i + 1, id: `${file.path}#${i + 1}`, file: file.path, chapter: title }));
-  const unit = planUnit({ id: file.path.replace(/\.md$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-'), kind: 'chapter', title, source: file.path, root, slides, slideCount: file.slides.length });
-  return unit;
+  return planUnit({ id: file.path.replace(/\.md$/, '').replace(/[^A-Za-z0-9_.-]+/g, '-'), kind: 'chapter', title, source: file.path, root, slides, slideCount: file.slides.length, transcripts });
 }
 
 interface UnitInput {
@@ -44,6 +47,8 @@ interface UnitInput {
   root: string;
   slides: PlannableSlide[];
   slideCount: number;
+  /** The deck's `transcripts: true` (or `--transcripts`): console transcripts are replayed. */
+  transcripts: boolean;
 }
 
 type Item = { type: 'code'; code: CodeBlock } | { type: 'directive'; directive: Directive };
@@ -63,8 +68,9 @@ export function planUnit(input: UnitInput): Unit {
       fileIndex.set(ps.file, f);
     }
     const filePlan = files[f]!;
+    const runs = (c: CodeBlock) => (c.lab !== undefined && SHELL_LANGS.has(c.lang.trim())) || (input.transcripts && isTranscriptBlock(c.lang, c.value));
     const items: Item[] = [
-      ...ps.slide.code.filter((c) => c.lab !== undefined && SHELL_LANGS.has(c.lang.trim())).map((code) => ({ type: 'code' as const, code })),
+      ...ps.slide.code.filter(runs).map((code) => ({ type: 'code' as const, code })),
       ...ps.slide.directives.map((directive) => ({ type: 'directive' as const, directive })),
     ].sort((a, b) => comparePositions(itemPosition(a), itemPosition(b)));
 
@@ -88,8 +94,34 @@ export function planUnit(input: UnitInput): Unit {
     };
     const fail = (d: Directive, message: string, hint?: string) => diagnostics.push(error('verify/directive', d.position, message, hint));
 
+    const transcript = (code: CodeBlock) => {
+      const t = parseTranscript(code.value);
+      const at = (i: number) => code.position.line + 1 + i;
+      if (t.preamble) diagnostics.push(warning('verify/transcript', { ...code.position, line: at(0), column: 1 }, 'text before the first prompt of this transcript is not checked', 'start the block with a prompt line (`$ command`)'));
+      const lines = code.value.split('\n');
+      for (const c of t.commands) {
+        push({
+          kind: 'command',
+          command: c.command,
+          hidden: false,
+          position: { ...code.position, line: at(c.line), column: 1 },
+          // The transcript shows what was printed, errors included: the output is the assertion, not the status.
+          exit: { kind: 'any' },
+          exitExplicit: false,
+          expects: [],
+          nowait: false,
+          output: { text: expectedOutput(c.output.text), position: { ...code.position, line: at(c.output.start), column: 1 } },
+          transcript: { fence: code.position.line, start: at(c.output.start), end: at(c.output.end), lines: lines.slice(c.output.start, c.output.end) },
+        });
+      }
+    };
+
     for (const item of items) {
       if (item.type === 'code') {
+        if (isTranscriptBlock(item.code.lang, item.code.value)) {
+          transcript(item.code);
+          continue;
+        }
         // The fence's first line is the ```bash line; remark highlight spans (backticks) are not typed.
         const at = { ...item.code.position, line: item.code.position.line + 1 };
         commands(item.code.value.replace(/`/g, ''), at, false);

@@ -130,6 +130,20 @@ export function splitCommands(block: string): { command: string; line: number }[
   return out;
 }
 
+/** Whether the shell would ask for more (PS2) after these lines: an open quote or heredoc, or a trailing `\`, `|`, `&&`, `||`. */
+export function commandContinues(text: string): boolean {
+  const lines = text.split('\n');
+  let quote: "'" | '"' | undefined;
+  const heredocs: { word: string; strip: boolean }[] = [];
+  for (const line of lines) {
+    if (heredocs.length > 0 && !quote) {
+      const h = heredocs[0]!;
+      if ((h.strip ? line.replace(/^\t+/, '') : line) === h.word) heredocs.shift();
+    } else quote = scanLine(line, quote, heredocs);
+  }
+  return quote !== undefined || heredocs.length > 0 || /(?:\\|\||&&|\|\|)$/.test(lines[lines.length - 1]!.trimEnd());
+}
+
 /** Follows quotes on one line; records heredoc delimiters opened outside quotes. Returns the open quote, if any. */
 function scanLine(line: string, quote: "'" | '"' | undefined, heredocs: { word: string; strip: boolean }[]): "'" | '"' | undefined {
   for (let i = 0; i < line.length; i++) {

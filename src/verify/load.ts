@@ -10,14 +10,15 @@ import type { Unit } from './step.ts';
  * Reads what `labdeck verify` was given — deck manifests (.yml) and chapter files (.md) — through
  * the course model, and plans one unit per deck or file. Never reads built HTML.
  */
-export async function loadUnits(inputs: readonly string[], cwd = process.cwd()): Promise<{ units: Unit[]; diagnostics: Diagnostic[] }> {
+export async function loadUnits(inputs: readonly string[], cwd = process.cwd(), options: { transcripts?: boolean } = {}): Promise<{ units: Unit[]; diagnostics: Diagnostic[] }> {
+  const transcripts = options.transcripts === true;
   const diagnostics: Diagnostic[] = [];
   const units: Unit[] = [];
   const manifests = inputs.filter((i) => /\.ya?ml$/i.test(i));
   if (manifests.length) {
     const course = await loadCourse(manifests.map((m) => resolve(cwd, m)));
     diagnostics.push(...courseDiagnostics(course));
-    for (const deck of course.decks) units.push(unitFromDeck(deck, course.root));
+    for (const deck of course.decks) units.push(unitFromDeck(deck, course.root, transcripts));
   }
   for (const input of inputs) {
     if (/\.ya?ml$/i.test(input)) continue;
@@ -40,7 +41,7 @@ export async function loadUnits(inputs: readonly string[], cwd = process.cwd()):
       },
     });
     diagnostics.push(...file.diagnostics);
-    units.push(unitFromFile(file, root));
+    units.push(unitFromFile(file, root, transcripts));
   }
   for (const u of units) diagnostics.push(...u.diagnostics);
   return { units, diagnostics };

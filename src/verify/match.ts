@@ -1,3 +1,4 @@
+import { diffArrays } from 'diff';
 import type { Matcher } from './step.ts';
 
 /**
@@ -67,17 +68,8 @@ function matchLines(exp: string[], i: number, act: string[], j: number, memo: Ma
   return ok;
 }
 
+/** Expected (-) against actual (+), normalised, common lines kept for context; 40 lines at most. */
 function diffLines(exp: string[], act: string[]): string {
-  const lines: string[] = [];
-  const n = Math.max(exp.length, act.length);
-  for (let k = 0; k < n && lines.length < 40; k++) {
-    const e = exp[k];
-    const a = act[k];
-    if (e === a) lines.push(`  ${e}`);
-    else {
-      if (e !== undefined) lines.push(`- ${e}`);
-      if (a !== undefined) lines.push(`+ ${a}`);
-    }
-  }
-  return lines.join('\n');
+  const lines = diffArrays(exp, act).flatMap((c) => c.value.map((l) => `${c.removed ? '-' : c.added ? '+' : ' '} ${l}`));
+  return lines.length > 40 ? [...lines.slice(0, 40), `  … ${lines.length - 40} more lines`].join('\n') : lines.join('\n');
 }

@@ -34,6 +34,8 @@ export interface RunOptions {
   interactive?: Interaction;
   /** Parent of the per-unit private directories (os.tmpdir() by default). */
   workDir?: string;
+  /** `--update`: record transcript outputs instead of comparing them. */
+  update?: boolean;
 }
 
 /** Sockets of live servers, killed synchronously if the process exits without cleaning up. */
@@ -140,6 +142,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
       },
       ...(casts ? { onLayout: async () => casts!.resize(await t.paneSizes()) } : {}),
       ...(o.interactive ? { interactive: o.interactive } : {}),
+      ...(o.update ? { update: true } : {}),
     });
     await t.close();
     liveSockets.delete(socket);

@@ -40,6 +40,19 @@ export interface CommandStep extends StepBase {
   wait?: { matcher: Matcher; long: boolean; position: Position };
   /** `nowait`: done as soon as the shell has started it. */
   nowait: boolean;
+  /** A command of a console transcript: `output` is the block's lines after it, which `--update` rewrites. */
+  transcript?: TranscriptOutput;
+}
+
+/** Where a transcript command's expected output sits in its file (1-based lines). */
+export interface TranscriptOutput {
+  /** Line of the block's opening fence. */
+  fence: number;
+  /** First line of the expected output and one past its last (start === end: the command printed nothing). */
+  start: number;
+  end: number;
+  /** Those lines as the block holds them (fence indentation removed). */
+  lines: string[];
 }
 
 export type ActionStep =

@@ -17,6 +17,7 @@ import { progressPrinter } from '../../verify/report/progress.ts';
 import { summarize } from '../../verify/report/summary.ts';
 import { runUnits } from '../../verify/run.ts';
 import { describeStep, type Unit } from '../../verify/step.ts';
+import { transcriptEdits, writeEdits } from '../../verify/update.ts';
 import { printDiagnostics } from './build.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -39,6 +40,8 @@ interface VerifyFlags {
   follow?: string;
   size: string;
   verbose?: boolean;
+  update?: boolean;
+  transcripts?: boolean;
 }
 
 /** Exit codes: 0 all steps passed, 1 a step failed or nothing to verify, 2 bad input or environment, 130 interrupted. */
@@ -65,6 +68,8 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--follow <url>', 'autopilot: POST each slide the runner enters to this URL (labdeck dev follows)')
     .option('--size <WxH>', 'terminal size', '160x48')
     .option('--verbose', 'a line per step, skipped ones included')
+    .option('--transcripts', 'also replay console transcripts (console, shell-session, sh with prompts) where the deck does not say `transcripts: true`')
+    .option('--update', 'console transcripts: write what the commands print now in place of the expected output (shows the diff)')
     .action(async (inputs: string[], flags: VerifyFlags) => setExit(await verify(inputs, flags)));
 };
 
@@ -83,7 +88,7 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
   if (!size || Number(size[1]) < 20 || Number(size[2]) < 5) return bad(`--size ${flags.size}: expected WIDTHxHEIGHT, e.g. 160x48`);
   if (from !== undefined && !(Number.isInteger(from) && from >= 1)) return bad(`--from ${flags.from}: expected a slide number`);
 
-  const { units: loaded, diagnostics } = await loadUnits(inputs);
+  const { units: loaded, diagnostics } = await loadUnits(inputs, process.cwd(), { transcripts: flags.transcripts === true });
   if (diagnostics.length) printDiagnostics(diagnostics);
   if (hasErrors(diagnostics)) return bad('the decks have errors (listed above); nothing was run', 'fix them, or check them with `labdeck lint`');
   const units: Unit[] = flags.only ? loaded.map((u) => onlyChapter(u, flags.only!)) : loaded;
@@ -148,6 +153,7 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
       ...(castDir ? { castDir } : {}),
       ...(follow ? { onSlide: (unit: Unit, slide) => follow.notify(slideNotice(runId, unit, slide)) } : {}),
       ...(flags.step ? { interactive: terminalInteraction(process.stdin, process.stderr) } : {}),
+      ...(flags.update ? { update: true } : {}),
       emit: (e) => {
         events.push(e);
         progress(e);
@@ -168,7 +174,21 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
   const failed = slides.filter((s) => s.status === 'failed').length;
   const line = `${status}: ${slides.length} slides, ${failed} failed, in ${(summary.durationMs / 1000).toFixed(1)} s`;
   err(status === 'passed' ? pc.green(line) : pc.red(line));
-  return status === 'passed' ? 0 : status === 'interrupted' ? 130 : 1;
+  const updated = flags.update && status !== 'interrupted' ? update(runnable, events) : true;
+  return status === 'passed' ? (updated ? 0 : 1) : status === 'interrupted' ? 130 : 1;
+}
+
+/** `--update`: rewrite the transcripts whose output changed, print the diff; false when one could not be written. */
+function update(units: Unit[], events: VerifyEvent[]): boolean {
+  const { edits, diagnostics } = transcriptEdits(units, events);
+  const { written, diagnostics: unwritten } = writeEdits(edits);
+  for (const w of written) process.stdout.write(w.patch);
+  const problems = [...diagnostics, ...unwritten];
+  if (problems.length) printDiagnostics(problems);
+  const files = written.length;
+  const n = written.reduce((k, w) => k + w.edits, 0);
+  process.stderr.write(`${files ? pc.green(`updated: ${n} transcript output${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`) : 'update: every transcript output is up to date'}${problems.length ? pc.red(`, ${problems.length} not updated (listed above)`) : ''}\n`);
+  return problems.length === 0;
 }
 
 function planText(units: Unit[]): string {
@@ -194,6 +214,7 @@ function planModifiers(step: Unit['slides'][number]['steps'][number]): string {
   }
   if (step.kind === 'command' && step.wait) m.push(`${step.wait.long ? 'longwait' : 'wait'} ${step.wait.matcher.kind === 'text' ? JSON.stringify(step.wait.matcher.text) : `/${step.wait.matcher.source}/`}`);
   if (step.kind === 'command' && step.nowait) m.push('nowait');
+  if (step.kind === 'command' && step.transcript) m.push(`transcript, ${step.transcript.end - step.transcript.start} output lines`);
   if (step.timeoutMs !== undefined) m.push(`timeout ${step.timeoutMs} ms`);
   return m.length ? `   [${m.join(', ')}]` : '';
 }

@@ -102,10 +102,13 @@ function structureChange(before: string, after: string, path: string, edits: rea
   const [ca, cb] = [blocks(a), blocks(b)];
   const at = edits[edits.length - 1]!.position;
   const refuse = (why: string) => error('verify/update', at, `not updated: ${why}`, 'edit this transcript by hand');
+  const errors = (f: typeof a) => f.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  const added = errors(b).find((m) => !errors(a).includes(m));
+  if (added !== undefined) return refuse(`the new output would make the file invalid (${added})`);
   if (a.slides.length !== b.slides.length || ca.length !== cb.length) return refuse('the new output would change how the file splits into slides or code blocks (a `---`/`--` line, a fence or a bracket in the output)');
   for (let i = 0; i < ca.length; i++) {
     const [x, y] = [ca[i]!, cb[i]!];
-    if (x.lang !== y.lang) return refuse('the new output would change a code block');
+    if (x.lang !== y.lang || x.lab !== y.lab) return refuse('the new output would change a code block or its lab box');
     const edited = edits.filter((e) => e.transcript.fence === x.position.line);
     if (edited.length === 0) {
       if (x.value !== y.value) return refuse('the new output would change another code block');

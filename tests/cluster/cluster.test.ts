@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterExit, runClusterScript, type ClusterAction } from '../../src/cluster/index.ts';
+import { ClusterExit, detectSimulation, runClusterScript, type ClusterAction } from '../../src/cluster/index.ts';
 
 const run = promisify(execFile);
 
@@ -162,6 +162,14 @@ describe.skipIf(!built && !process.env.CI)('labdeck cluster (real processes)', (
     expect(res.stdout).toMatch(/simulated/);
     expect(res.stdout).toMatch(/synthesized by podlogs\.py/);
     expect(res.stdout).toMatch(/exec: runs the command on THIS HOST/);
+  });
+
+  it('reports can tell the nodes are simulated', async () => {
+    const sim = await detectSimulation(kubeconfig);
+    expect(sim.simulated).toBe(true);
+    expect(sim.simulatedNodes).toEqual(['node1', 'node2']);
+    expect(sim.realNodes).toEqual([]);
+    expect(sim.notice).toMatch(/synthesized/);
   });
 
   it('every process listens on 127.0.0.1 only, and nodes have loopback addresses', async () => {

@@ -13,6 +13,9 @@ const HASH = '[bcdfghjklmnpqrstvwxyz2456789]';
 const MASKS: [RegExp, string][] = [
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uid>'],
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g, '<time>'],
+  // `date` (Sun Nov 22 04:16:37 UTC 2026) and HTTP dates (Sun, 22 Nov 2026 04:16:37 GMT).
+  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2}(?: [A-Z]{2,5})? \d{4}\b/g, '<time>'],
+  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\b/g, '<time>'],
   [/\b(?:\d{1,3}\.){3}\d{1,3}\b/g, '<ip>'],
   [new RegExp(`-${HASH}{8,10}-${HASH}{5}\\b`, 'g'), '-<hash>-<id>'],
   [new RegExp(`-${HASH}{9,10}\\b`, 'g'), '-<hash>'],

@@ -7,6 +7,7 @@ import { readManifest } from '../../src/manifest/index.ts';
 import { parseSource } from '../../src/parse/index.ts';
 import { unitFromFile } from '../../src/verify/extract.ts';
 import type { CommandStep } from '../../src/verify/step.ts';
+import { compareOutput, normalizeOutput } from '../../src/verify/match.ts';
 import { isTranscriptBlock, parseTranscript } from '../../src/verify/transcript.ts';
 import { applyEdits, type OutputEdit } from '../../src/verify/update.ts';
 import { FIXTURES } from './helpers.ts';
@@ -39,6 +40,11 @@ describe('console transcripts: extraction', () => {
     const t = parseTranscript("$ cat <<EOF | wc -l\n> one\n> EOF\n1\n$ echo 'a\n> b'\na\nb\n$ `kubectl` get \\\n>   pods\nNo resources found");
     expect(t.commands.map((c) => c.command)).toEqual(['cat <<EOF | wc -l\none\nEOF', "echo 'a\nb'", 'kubectl get \\\n  pods']);
     expect(t.commands.map((c) => c.output.text)).toEqual(['1', 'a\nb', 'No resources found']);
+  });
+
+  it('masks the dates `date` and HTTP servers print', () => {
+    expect(normalizeOutput('Sun Nov 22 04:16:37 UTC 2026\nDate: Sun, 22 Nov 2026 04:16:37 GMT')).toBe('<time>\nDate: <time>');
+    expect(compareOutput('built Mon Jan  5 10:00:00 UTC 2025', 'built Sun Nov 22 04:16:37 UTC 2026')).toBeUndefined();
   });
 
   it('recognises console and shell-session blocks, and sh blocks that start with a $ prompt', () => {

@@ -147,6 +147,9 @@ describe('console transcripts: labdeck verify (real tmux, local commands)', () =
     const noop = verify(['--transcripts', '--update', file]);
     expect(noop.stdout).toBe('');
     expect(noop.stderr).toContain('every transcript output is up to date');
+    const forgot = verify(['--update', join(FIXTURES, 'local.md')]);
+    expect(forgot.status).toBe(0);
+    expect(forgot.stderr).toContain('no console transcript to update');
   });
 
   it('a deck with `transcripts: true` replays its console and shell-session blocks, not unlabelled ones; the lone chapter does not', () => {

@@ -180,6 +180,10 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
 
 /** `--update`: rewrite the transcripts whose output changed, print the diff; false when one could not be written. */
 function update(units: Unit[], events: VerifyEvent[]): boolean {
+  if (!units.some((u) => u.slides.some((s) => s.steps.some((step) => step.kind === 'command' && step.transcript)))) {
+    process.stderr.write(pc.yellow('update: no console transcript to update (the deck does not say `transcripts: true`; add --transcripts)\n'));
+    return true;
+  }
   const { edits, diagnostics } = transcriptEdits(units, events);
   const { written, diagnostics: unwritten } = writeEdits(edits);
   for (const w of written) process.stdout.write(w.patch);

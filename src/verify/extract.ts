@@ -219,7 +219,8 @@ export function planUnit(input: UnitInput): Unit {
             if ('error' in m) fail(d, `\`expect\`: ${m.error}`);
             else target.expects.push(m);
           } else if (d.verb === 'output') {
-            target.output = { text: arg, position: d.position };
+            if (target.kind === 'command' && target.transcript) fail(d, '`output` after a console transcript: its expected output is the block itself', 'edit the lines under the command in the block (or run `labdeck verify --update`)');
+            else target.output = { text: arg, position: d.position };
           } else if (target.kind !== 'command') fail(d, '`nowait` must follow a command');
           else if (target.wait) fail(d, '`nowait` and `wait` on the same command: the `wait` already lets it run on');
           else target.nowait = true;

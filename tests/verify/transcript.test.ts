@@ -80,6 +80,11 @@ describe('console transcripts: extraction', () => {
     expect(steps[4]!.transcript!.start).toBe(steps[4]!.transcript!.end);
   });
 
+  it('refuses an `output` directive after a transcript (the block is the expected output)', () => {
+    const file = parseSource('# X\n\n```console\n$ echo a\na\n```\n\n<!-- ```output\nb\n``` -->\n', { path: 'x.md' });
+    expect(unitFromFile(file, '/', true).diagnostics.map((d) => `${d.position.line} ${d.message}`)).toEqual(['8 `output` after a console transcript: its expected output is the block itself']);
+  });
+
   it('reads `transcripts:` from a manifest, and refuses a value that is not true or false', () => {
     const base = 'title: T\nlang: en\nexclude: [x]\ncontent: [a.md]\n';
     expect(readManifest(base + 'transcripts: true\n', 'd.yml').manifest?.transcripts).toBe(true);

@@ -218,7 +218,7 @@ function planModifiers(step: Unit['slides'][number]['steps'][number]): string {
   }
   if (step.kind === 'command' && step.wait) m.push(`${step.wait.long ? 'longwait' : 'wait'} ${step.wait.matcher.kind === 'text' ? JSON.stringify(step.wait.matcher.text) : `/${step.wait.matcher.source}/`}`);
   if (step.kind === 'command' && step.nowait) m.push('nowait');
-  if (step.kind === 'command' && step.transcript) m.push(`transcript, ${step.transcript.end - step.transcript.start} output lines`);
+  if (step.kind === 'command' && step.transcript) m.push(`transcript, ${step.transcript.end - step.transcript.start} output line${step.transcript.end - step.transcript.start === 1 ? '' : 's'}`);
   if (step.timeoutMs !== undefined) m.push(`timeout ${step.timeoutMs} ms`);
   return m.length ? `   [${m.join(', ')}]` : '';
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,10 +44,14 @@ function verifyDeck(deck: string) {
     env: { ...process.env, NO_COLOR: '1', CI: '1' },
     timeout: 300_000,
   });
-  const events = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as VerifyEvent);
-  const steps = events.filter((e): e is StepEvent => e.type === 'step');
-  const runId = (events.find((e) => e.type === 'run-start') as Extract<VerifyEvent, { type: 'run-start' }>).run;
-  return { status: r.status, stderr: r.stderr, steps, runId, junit: readFileSync(junit, 'utf8'), kubeconfig };
+  try {
+    const events = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as VerifyEvent);
+    const steps = events.filter((e): e is StepEvent => e.type === 'step');
+    const runId = (events.find((e) => e.type === 'run-start') as Extract<VerifyEvent, { type: 'run-start' }>).run;
+    return { status: r.status, stderr: r.stderr, steps, runId, junit: readFileSync(junit, 'utf8'), kubeconfig };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Namespaces of a run still Active on the cluster (teardown should have deleted them). */

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/manifest/index.ts';
 import { parseSource } from '../../src/parse/index.ts';
 import { unitFromFile } from '../../src/verify/extract.ts';
@@ -13,6 +13,13 @@ import { applyEdits, type OutputEdit } from '../../src/verify/update.ts';
 import { FIXTURES } from './helpers.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/labdeck.js');
+const scratch: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'labdeck-update-'));
+  scratch.push(d);
+  return d;
+};
+afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const verify = (args: string[]) => spawnSync(process.execPath, [BIN, 'verify', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
 
 describe('console transcripts: extraction', () => {
@@ -134,7 +141,7 @@ describe('console transcripts: labdeck verify (real tmux, local commands)', () =
   });
 
   it('--update rewrites the changed output lines in place, prints a unified diff, and the next run passes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'labdeck-update-'));
+    const dir = tempDir();
     const file = join(dir, 'transcript-changed.md');
     copyFileSync(join(FIXTURES, 'transcript-changed.md'), file);
     const before = readFileSync(file, 'utf8');
@@ -170,7 +177,7 @@ describe('console transcripts: labdeck verify (real tmux, local commands)', () =
   });
 
   it('--update refuses to write output that would break the slide, and says why', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'labdeck-update-'));
+    const dir = tempDir();
     const file = join(dir, 'lab.md');
     // remark.js counts brackets inside code: an output line `x[` would leave the `.lab[` box open.
     const text = '# S\n\n.lab[\n\n```console\n$ printf \'x\\133\\n\'\nx\n```\n\n]\n';

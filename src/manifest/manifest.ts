@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, Scalar } from 'yaml';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
-import type { Lang } from '../model/deck.ts';
+import type { DeckValues, Lang } from '../model/deck.ts';
 import type { Position } from '../model/position.ts';
 
 /** A content entry as written: a path, inline Markdown, or a nested list (a part when top-level). */
@@ -9,15 +9,9 @@ export type ContentNode =
   | { kind: 'inline'; markdown: string; position: Position; firstLine: number; indent: number }
   | { kind: 'list'; items: ContentNode[]; position: Position };
 
-export interface Manifest {
+/** markmaker's values (`DeckValues`), then labdeck's keys. */
+export interface Manifest extends DeckValues {
   path: string;
-  title: string;
-  chat: string;
-  gitrepo: string;
-  slides: string;
-  zip: string;
-  html: string;
-  slidenumberprefix: string;
   exclude: string[];
   content: ContentNode[];
   lang: Lang;

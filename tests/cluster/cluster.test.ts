@@ -53,7 +53,8 @@ async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-const stateRoot = mkdtempSync(path.join(tmpdir(), 'labdeck-cluster-test-'));
+// Made in beforeAll, so a skipped run leaves no temporary folder behind.
+let stateRoot = '';
 let env: NodeJS.ProcessEnv = {};
 let kubeconfig = '';
 
@@ -116,6 +117,7 @@ describe.skipIf(!built && !process.env.CI)('labdeck cluster (real processes)', (
           'CI must build them first: .ci/run does (scripts/cluster/build.sh); set LABDECK_CLUSTER_BIN if they live elsewhere',
       );
     }
+    stateRoot = mkdtempSync(path.join(tmpdir(), 'labdeck-cluster-test-'));
     const [etcd, peer, api, kcm, sched, kwok] = await freePorts(6);
     env = {
       LABDECK_CLUSTER_STATE: path.join(stateRoot, 'state'),
@@ -134,7 +136,7 @@ describe.skipIf(!built && !process.env.CI)('labdeck cluster (real processes)', (
 
   afterAll(async () => {
     if (env.LABDECK_CLUSTER_STATE) await script('down');
-    rmSync(stateRoot, { recursive: true, force: true });
+    if (stateRoot) rmSync(stateRoot, { recursive: true, force: true });
   }, 60_000);
 
   it('a second up reuses the running cluster', async () => {

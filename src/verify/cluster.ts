@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { classifyNodes } from '../cluster/simulation.ts';
 import type { Unit } from './step.ts';
 
 /**
@@ -88,6 +89,20 @@ export async function prepareNamespace(target: ClusterTarget, dir: string, names
       }
     },
   };
+}
+
+/**
+ * What reports must say about the cluster: on kwok-simulated nodes no container runs, so a
+ * passing lab proves the commands, not the containers. Undefined for real nodes or when unknown.
+ */
+export async function simulationNotice(target: ClusterTarget): Promise<string | undefined> {
+  const out = await kubectl(['--kubeconfig', target.kubeconfig, '--context', target.context, 'get', 'nodes', '-o', 'json']).catch(() => '');
+  if (!out) return undefined;
+  try {
+    return classifyNodes(JSON.parse(out) as Parameters<typeof classifyNodes>[0]).notice;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Namespaces earlier runs left (label labdeck.io/run), to report at the start of a run. */

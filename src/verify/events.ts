@@ -18,7 +18,7 @@ export interface StepInfo {
 
 export type VerifyEvent =
   | { type: 'run-start'; run: string; time: string; units: { id: string; title: string; slides: number; steps: number }[] }
-  | { type: 'unit-start'; run: string; unit: string; title: string; kind: 'deck' | 'chapter'; source: string; root: string; time: string; namespace?: string; context?: string }
+  | { type: 'unit-start'; run: string; unit: string; title: string; kind: 'deck' | 'chapter'; source: string; root: string; time: string; namespace?: string; context?: string; /** How the cluster's nodes are simulated, when they are. */ simulation?: string }
   | { type: 'slide'; unit: string; slide: SlideRef; /** n/N as the audience counts */ of: number; elapsedMs: number }
   | {
       type: 'step';

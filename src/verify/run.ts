@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { countSteps } from './extract.ts';
 import { runUnit, type Interaction } from './engine.ts';
 import type { Emit } from './events.ts';
-import { needsCluster, namespaceName, prepareNamespace, type ClusterTarget, type RunNamespace } from './cluster.ts';
+import { needsCluster, namespaceName, prepareNamespace, simulationNotice, type ClusterTarget, type RunNamespace } from './cluster.ts';
 import { CastRecorder } from './report/cast.ts';
 import type { SlideRef, Unit } from './step.ts';
 import { Terminal } from './terminal/terminal.ts';
@@ -98,6 +98,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
   };
   try {
     let kubeconfig = join(dir, 'kubeconfig');
+    let simulation: string | undefined;
     const namespace = namespaceName(o.runId, unit.id);
     if (needsCluster(unit)) {
       if (!o.cluster) return fail('this deck runs kubectl but no cluster context was chosen');
@@ -107,6 +108,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
         return fail(`could not prepare namespace ${namespace}: ${(e as Error).message}`);
       }
       kubeconfig = ns.kubeconfig;
+      simulation = await simulationNotice(o.cluster);
     }
     const inherited = Object.fromEntries(INHERITED_VARIABLES.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
     const env = shellEnvironment({
@@ -125,7 +127,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
       return fail(`could not start tmux: ${(e as Error).message}`);
     }
     const t = terminal;
-    o.emit({ type: 'unit-start', run: o.runId, unit: unit.id, title: unit.title, kind: unit.kind, source: unit.source, root: unit.root, time: new Date().toISOString(), ...(ns ? { namespace: ns.namespace, context: o.cluster!.context } : {}) });
+    o.emit({ type: 'unit-start', run: o.runId, unit: unit.id, title: unit.title, kind: unit.kind, source: unit.source, root: unit.root, time: new Date().toISOString(), ...(ns ? { namespace: ns.namespace, context: o.cluster!.context } : {}), ...(simulation ? { simulation } : {}) });
     const r = await runUnit(unit, {
       terminal: t,
       env,

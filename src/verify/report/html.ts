@@ -14,6 +14,7 @@ export function htmlReport(run: RunSummary, castDir?: string): string {
   for (const u of run.units) {
     const failed = u.slides.filter((s) => s.status === 'failed').length;
     body.push(`<section><h2 class="${u.status}">${esc(u.title)} <small>${esc(u.source)} · ${u.status} · ${u.slides.length} slides, ${failed} failed · ${(u.durationMs / 1000).toFixed(1)} s${u.namespace ? ` · namespace ${esc(u.namespace)}` : ''}</small></h2>`);
+    if (u.simulation) body.push(`<p class="simulation">⚠ ${esc(u.simulation)}</p>`);
     for (const w of u.warnings) body.push(`<p class="warning">${esc(w)}</p>`);
     const casts = Object.entries(u.casts);
     if (casts.length && castDir)

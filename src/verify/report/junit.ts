@@ -15,7 +15,7 @@ export function junitXml(run: RunSummary): string {
     out.push(
       `  <testsuite name="${esc(u.title)}" id="${esc(u.id)}" file="${esc(u.source)}" tests="${c.tests}" failures="${c.failures}" skipped="${c.skipped}" time="${secs(u.durationMs)}" timestamp="${esc(u.time)}">`,
     );
-    if (u.namespace) out.push(`    <properties><property name="namespace" value="${esc(u.namespace)}"/><property name="context" value="${esc(u.context ?? '')}"/></properties>`);
+    if (u.namespace) out.push(`    <properties><property name="namespace" value="${esc(u.namespace)}"/><property name="context" value="${esc(u.context ?? '')}"/>${u.simulation ? `<property name="simulation" value="${esc(u.simulation)}"/>` : ''}</properties>`);
     for (const s of u.slides) {
       const name = `slide ${s.slide.number}${s.slide.title ? `: ${s.slide.title}` : ''}`;
       out.push(`    <testcase name="${esc(name)}" classname="${esc(u.id)}" file="${esc(s.slide.file)}" line="${s.slide.line}" time="${secs(s.durationMs)}">`);

@@ -26,6 +26,7 @@ export function progressPrinter(stream: NodeJS.WriteStream | { write(s: string):
         break;
       case 'unit-start':
         line(pc.bold(`▶ ${e.title}`) + pc.dim(` (${e.source}${e.namespace ? `, namespace ${e.namespace} on ${e.context}` : ''})`));
+        if (e.simulation) line(pc.yellow(`  ⚠ ${e.simulation}`));
         break;
       case 'slide':
         line(pc.dim(`  [${e.unit}] slide ${e.slide.number}/${e.of} ${e.slide.title}  ${(e.elapsedMs / 1000).toFixed(1)} s`));

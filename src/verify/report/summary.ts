@@ -24,6 +24,8 @@ export interface UnitSummary {
   hooks: StepEvent[];
   namespace?: string;
   context?: string;
+  /** How the nodes are simulated (kwok), when they are. */
+  simulation?: string;
   warnings: string[];
   casts: Record<string, string>;
 }
@@ -42,7 +44,7 @@ export function summarize(events: readonly VerifyEvent[]): RunSummary {
   for (const e of events) {
     if (e.type === 'run-start') run = { ...run, run: e.run };
     else if (e.type === 'unit-start')
-      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], hooks: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}) });
+      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], hooks: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}), ...(e.simulation ? { simulation: e.simulation } : {}) });
     else if (e.type === 'step') {
       const u = units.get(e.unit);
       if (!u) continue;

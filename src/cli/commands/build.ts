@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { findManifests } from '../../manifest/index.ts';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../model/diagnostic.ts';
+import { buildSite, type BuildReport } from '../../render/build.ts';
+import { displayPath, OutputFolderError } from '../../render/write.ts';
+import type { RegisterCommand } from './index.ts';
+
+export const DEFAULT_DECKS_DIR = 'content/decks';
+
+/** Manifests named on the command line, or every deck of content/decks. */
+export function manifestsOrDefault(manifests: string[]): string[] {
+  return manifests.length > 0 ? manifests : findManifests(resolve(DEFAULT_DECKS_DIR));
+}
+
+/** Diagnostics on stderr, errors first, as `file:line:col: severity: message [code]` + hint. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of sortDiagnostics(diagnostics)) {
+    const line = formatDiagnostic(d);
+    const color = d.severity === 'error' ? pc.red : d.severity === 'warning' ? pc.yellow : pc.dim;
+    process.stderr.write(`${color(line.split('\n')[0]!)}${line.includes('\n') ? `\n${line.slice(line.indexOf('\n') + 1)}` : ''}\n`);
+  }
+}
+
+export function countBySeverity(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+}
+
+/** A progress bar on a terminal; nothing when output is piped (CI logs stay clean). */
+function progress() {
+  if (!process.stderr.isTTY) return { onLoaded: undefined, onDeck: undefined, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: 'rendering {bar} {value}/{total} slides | {deck}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    onLoaded: (course: BuildReport['course']) => bar.start(course.decks.reduce((n, d) => n + d.slides.length, 0), 0, { deck: '' }),
+    onDeck: (deck: { id: string; slides: unknown[] }) => bar.increment(deck.slides.length, { deck: deck.id }),
+    stop: () => bar.stop(),
+  };
+}
+
+export const registerBuild: RegisterCommand = (program, setExit) => {
+  program
+    .command('build')
+    .description(`Build decks into a static site (default: every manifest in ${DEFAULT_DECKS_DIR}/)`)
+    .argument('[manifest...]', 'deck manifests (.yml)')
+    .option('-o, --out <dir>', 'output folder, replaced as a whole when the build succeeds', 'dist')
+    .option('--lenient', 'build even with errors, and show each problem on its slide')
+    .action(async (manifests: string[], opts: { out: string; lenient?: boolean }) => {
+      const list = manifestsOrDefault(manifests);
+      if (list.length === 0) {
+        process.stderr.write(`error: no deck manifest found in ${DEFAULT_DECKS_DIR}/\n    hint: name manifests on the command line: labdeck build content/decks/my-deck.yml\n`);
+        setExit(1);
+        return;
+      }
+      const bar = progress();
+      let report: BuildReport;
+      try {
+        report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
+      } catch (e) {
+        bar.stop();
+        if (e instanceof OutputFolderError) {
+          process.stderr.write(`error: ${e.message}\n    hint: choose another --out folder\n`);
+          setExit(1);
+          return;
+        }
+        throw e;
+      }
+      bar.stop();
+      printDiagnostics(report.diagnostics);
+      if (!report.ok) {
+        process.stderr.write(pc.red(`build failed (${countBySeverity(report.diagnostics)}); ${displayPath(resolve(opts.out))} left as it was\n`));
+        process.stderr.write('    hint: fix the errors above, or build anyway with --lenient to see them on the slides\n');
+        setExit(1);
+        return;
+      }
+      const decks = report.summaries.map((s) => `${s.id} (${s.slideCount})`).join(', ');
+      process.stderr.write(
+        `built ${report.summaries.length} deck${report.summaries.length === 1 ? '' : 's'} [${decks}] into ${displayPath(resolve(opts.out))}/ in ${(report.timings.total / 1000).toFixed(2)} s (${countBySeverity(report.diagnostics)})\n`,
+      );
+    });
+};

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { courseDiagnostics, loadCourse, ParseCache } from '../manifest/index.ts';
+import type { DeckAnnotations } from '../model/annotation.ts';
+import type { Course } from '../model/course.ts';
+import type { Deck } from '../model/deck.ts';
+import { hasErrors, type Diagnostic } from '../model/diagnostic.ts';
+import { sharedCodeHighlighter, type CodeHighlighter } from './highlight.ts';
+import { newRenderSession, type RenderSession } from './markdown.ts';
+import { renderSite, type RenderedSite } from './site.ts';
+import type { DeckSummary } from './site-index.ts';
+import { loadTheme, type Theme } from './theme.ts';
+import { writeSiteAtomically } from './write.ts';
+
+export interface BuildRequest {
+  manifests: string[];
+  /** Output folder; undefined renders in memory only (lint). */
+  outDir?: string;
+  lenient?: boolean;
+  theme?: Theme;
+  highlighter?: CodeHighlighter;
+  cache?: ParseCache;
+  session?: RenderSession;
+  annotations?: ReadonlyMap<string, DeckAnnotations>;
+  liveReload?: string;
+  onLoaded?: (course: Course) => void;
+  onDeck?: (deck: Deck, slides: number) => void;
+}
+
+export interface BuildTimings {
+  highlighterInit: number;
+  load: number;
+  highlightPrepare: number;
+  render: number;
+  index: number;
+  write: number;
+  total: number;
+}
+
+export interface BuildReport {
+  /** Output written (or, without outDir, would be). False on errors unless lenient. */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  summaries: DeckSummary[];
+  files: number;
+  timings: BuildTimings;
+  course: Course;
+  site: RenderedSite;
+}
+
+/** Manifests → course → pages → output folder. Nothing is written when there are errors (unless lenient). */
+export async function buildSite(request: BuildRequest): Promise<BuildReport> {
+  const t0 = performance.now();
+  const highlighterPromise = request.highlighter ? Promise.resolve(request.highlighter) : sharedCodeHighlighter();
+  const course = await loadCourse(request.manifests, { cache: request.cache ?? new ParseCache() });
+  const load = performance.now() - t0;
+  request.onLoaded?.(course);
+  let started = performance.now();
+  const highlighter = await highlighterPromise;
+  const highlighterInit = performance.now() - started;
+  const theme = request.theme ?? loadTheme();
+  const exists = new Map<string, boolean>();
+  const site = await renderSite(course, {
+    highlighter,
+    theme,
+    lenient: request.lenient,
+    annotations: request.annotations,
+    liveReload: request.liveReload,
+    session: request.session ?? newRenderSession(),
+    onDeck: request.onDeck,
+    assetExists: (rel) => {
+      let hit = exists.get(rel);
+      if (hit === undefined) exists.set(rel, (hit = existsSync(join(course.root, rel))));
+      return hit;
+    },
+  });
+  const diagnostics = [...courseDiagnostics(course), ...site.diagnostics];
+  const ok = request.lenient === true || !hasErrors(diagnostics);
+  let files = 0;
+  started = performance.now();
+  if (ok && request.outDir !== undefined) files = writeSiteAtomically(site, request.outDir, course.root, theme);
+  const write = performance.now() - started;
+  return {
+    ok,
+    diagnostics,
+    summaries: site.summaries,
+    files,
+    course,
+    site,
+    timings: { highlighterInit, load, ...site.timings, write, total: performance.now() - t0 },
+  };
+}

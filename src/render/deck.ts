@@ -1,0 +1,144 @@
+import type { DeckAnnotations } from '../model/annotation.ts';
+import type { Deck, DeckSlide } from '../model/deck.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { scriptTags } from './assets.ts';
+import type { CodeHighlighter } from './highlight.ts';
+import { loadLocale, t, type Locale } from './locale.ts';
+import { newRenderSession, type MarkdownContext, type RenderSession } from './markdown.ts';
+import { renderSlide } from './slide.ts';
+import { escapeHtml, fillTemplate, scriptJson, type Theme } from './theme.ts';
+import { presentClientConfig } from '../present/client-config.ts';
+
+export interface RenderOptions {
+  /** UI strings; defaults to `locales/<deck.lang>.json`. */
+  locale?: Locale;
+  /** Draw each slide's diagnostics on it. */
+  lenient?: boolean;
+  annotations?: DeckAnnotations;
+  /** Shared shiki instance, with the deck's languages prepared (`deckLanguages`). */
+  highlighter: CodeHighlighter;
+  theme: Theme;
+  /** Whether a file exists, relative to the content root (images). */
+  assetExists: (relativePath: string) => boolean;
+  /** URL prefix of `assets/` from the page. */
+  assetsBase?: string;
+  /** Shared by the decks of one build: images to copy, warnings already given. */
+  session?: RenderSession;
+  /** Dev server: the page listens to this event-stream URL and reloads when rebuilt. */
+  liveReload?: string;
+}
+
+export interface RenderedDeck {
+  html: string;
+  /** Images the deck shows: path relative to the content root → path in the output. */
+  images: Map<string, string>;
+  diagnostics: Diagnostic[];
+  /** Number of `<section>`s (Reveal's horizontal slides). */
+  slideCount: number;
+}
+
+/** Reveal settings every deck shares: a 16:9 canvas, slide in the URL, no animation to wait for. */
+export const REVEAL_CONFIG = {
+  width: 1600,
+  height: 900,
+  margin: 0.04,
+  center: false,
+  hash: true,
+  fragmentInURL: true,
+  slideNumber: 'c',
+  controls: true,
+  progress: true,
+  transition: 'none',
+  backgroundTransition: 'none',
+  pdfSeparateFragments: true,
+} as const;
+
+/** UI strings the client scripts use. */
+const CLIENT_STRINGS = ['languageSwitch', 'languageSwitchKey', 'languageSwitchNearest', 'liveReloadFailed', 'liveReloadRebuilding'];
+
+/** Fence languages of a deck, to prepare the highlighter before `renderDeck`. */
+export function deckLanguages(deck: Deck): Set<string> {
+  const langs = new Set<string>();
+  for (const slide of deck.slides) for (const code of slide.code) if (code.lang) langs.add(code.lang.toLowerCase());
+  return langs;
+}
+
+/** The deck's slides in order, with the slides other stages insert (a missing translation's source). */
+export function slidesWithInsertions(deck: Deck, annotations?: DeckAnnotations): DeckSlide[] {
+  const insertions = annotations?.insertions;
+  if (!insertions || insertions.length === 0) return deck.slides;
+  const after = new Map<string | null, DeckSlide[]>();
+  for (const { after: id, slide } of insertions) after.set(id, [...(after.get(id) ?? []), slide]);
+  const out = [...(after.get(null) ?? [])];
+  for (const slide of deck.slides) out.push(slide, ...(after.get(slide.id) ?? []));
+  return out;
+}
+
+/** A deck as one HTML page for Reveal. Pure: the only outside facts come in through options. */
+export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
+  const locale = options.locale ?? loadLocale(deck.lang);
+  const session = options.session ?? newRenderSession();
+  const assetsBase = options.assetsBase ?? 'assets/';
+  const diagnostics: Diagnostic[] = [];
+  const images = new Map<string, string>();
+  const slides = slidesWithInsertions(deck, options.annotations);
+  // The first slide with a name owns it as its `id`; links to later duplicates land there too.
+  const anchorOf = new Map<DeckSlide, string>();
+  const names = new Set<string>();
+  for (const slide of slides) {
+    if (slide.name && !names.has(slide.name)) {
+      names.add(slide.name);
+      anchorOf.set(slide, slide.name);
+    }
+  }
+  const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
+
+  const sections = slides.map((slide) => {
+    const ctx: MarkdownContext = {
+      deck,
+      locale,
+      highlighter: options.highlighter,
+      file: slide.file,
+      generated: slide.kind !== 'author' && slide.kind !== 'invalid',
+      assetExists: options.assetExists,
+      session,
+      diagnostics: [],
+      images,
+      targets,
+    };
+    const badges = options.annotations?.badges.get(slide.id) ?? [];
+    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide) });
+    diagnostics.push(...ctx.diagnostics);
+    return html;
+  });
+
+
+  const config = {
+    deck: deck.id,
+    lang: deck.lang,
+    reveal: REVEAL_CONFIG,
+    slideNumberPrefix: deck.values.slidenumberprefix || undefined,
+    strings: Object.fromEntries(CLIENT_STRINGS.map((k) => [k, t(locale, k)])),
+    languageSwitch: options.annotations?.languageSwitch,
+    liveReload: options.liveReload,
+    present: presentClientConfig(deck),
+  };
+  const html = fillTemplate(options.theme.deckTemplate, {
+    lang: deck.lang,
+    title: escapeHtml(deck.values.title.replace(/\s*\n\s*/g, ' ')),
+    assets: assetsBase,
+    banner: bannerHtml(options.annotations),
+    slides: sections.join('\n'),
+    config: scriptJson(config),
+    scripts: scriptTags(assetsBase, options.liveReload !== undefined),
+  });
+  return { html, images, diagnostics, slideCount: sections.length };
+}
+
+function bannerHtml(annotations?: DeckAnnotations): string {
+  const banner = annotations?.banner;
+  if (!banner) return '';
+  const text = escapeHtml(banner.text);
+  const body = banner.href ? `<a href="${escapeHtml(banner.href)}">${text}</a>` : text;
+  return `<div class="ld-banner banner-${escapeHtml(banner.kind)}" role="status">${body}</div>`;
+}

@@ -1,0 +1,139 @@
+import {
+  bundledLanguages,
+  bundledLanguagesAlias,
+  createHighlighter,
+  createJavaScriptRegexEngine,
+  type DecorationItem,
+  type Highlighter,
+} from 'shiki';
+
+/** Light, high-contrast: code must stay readable on a washed-out projector. */
+export const CODE_THEME = 'github-light-high-contrast';
+
+/** A highlight span of remark's `highlightSpans`: text between backticks inside a code block. */
+export interface HighlightSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Removes the backticks of remark highlight spans (`` `text` `` on one line) and says where the
+ * highlighted text now sits. An unpaired backtick stays as written, as remark leaves it.
+ */
+export function extractHighlightSpans(code: string): { code: string; spans: HighlightSpan[] } {
+  const spans: HighlightSpan[] = [];
+  let out = '';
+  let last = 0;
+  for (const m of code.matchAll(/`([^`\n]+)`/g)) {
+    out += code.slice(last, m.index);
+    const start = out.length;
+    out += m[1];
+    spans.push({ start, end: out.length });
+    last = m.index + m[0].length;
+  }
+  if (spans.length === 0) return { code, spans };
+  return { code: out + code.slice(last), spans };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Plain `<pre><code>` for languages shiki does not know, highlight spans still marked. */
+export function plainCodeHtml(code: string, lang: string): string {
+  const { code: text, spans } = extractHighlightSpans(code);
+  let body = '';
+  let last = 0;
+  for (const s of spans) {
+    body += escapeHtml(text.slice(last, s.start)) + '<mark class="hl">' + escapeHtml(text.slice(s.start, s.end)) + '</mark>';
+    last = s.end;
+  }
+  body += escapeHtml(text.slice(last));
+  const langAttr = lang ? ` data-lang="${escapeHtml(lang)}"` : '';
+  return `<pre class="plain"${langAttr}><code>${body}</code></pre>`;
+}
+
+export interface HighlightStats {
+  blocks: number;
+  cacheHits: number;
+  /** Milliseconds spent inside shiki. */
+  ms: number;
+}
+
+/**
+ * One shiki instance for the whole process, with its output cached by (lang, code): French decks
+ * show the same commands as English ones, and the dev server re-renders unchanged slides.
+ */
+export interface CodeHighlighter {
+  /** Loads the grammars of these languages (unknown ones are ignored): call before `highlight`. */
+  prepare(langs: Iterable<string>): Promise<void>;
+  /** Whether `lang` is a language shiki knows (an empty lang is plain text and counts as known). */
+  knows(lang: string): boolean;
+  /** `<pre>` HTML for the code: highlighted when the grammar is loaded, plain otherwise. */
+  highlight(lang: string, code: string): string;
+  stats: HighlightStats;
+}
+
+const normalise = (lang: string) => lang.trim().toLowerCase();
+const isBundled = (lang: string) => lang in bundledLanguages || lang in bundledLanguagesAlias;
+
+export async function createCodeHighlighter(): Promise<CodeHighlighter> {
+  // The JavaScript regex engine starts faster than the WASM one and is as fast on these grammars.
+  const shiki: Highlighter = await createHighlighter({
+    themes: [CODE_THEME],
+    langs: [],
+    engine: createJavaScriptRegexEngine({ forgiving: true }),
+  });
+  const loaded = new Set<string>();
+  const cache = new Map<string, string>();
+  const stats: HighlightStats = { blocks: 0, cacheHits: 0, ms: 0 };
+
+  return {
+    stats,
+    knows: (lang) => normalise(lang) === '' || isBundled(normalise(lang)),
+    async prepare(langs) {
+      const wanted = [...new Set([...langs].map(normalise))].filter((l) => l && isBundled(l) && !loaded.has(l));
+      if (wanted.length === 0) return;
+      await shiki.loadLanguage(...(wanted as Parameters<Highlighter['loadLanguage']>));
+      for (const l of wanted) loaded.add(l);
+    },
+    highlight(rawLang, code) {
+      const lang = normalise(rawLang);
+      stats.blocks++;
+      const key = `${lang}\0${code}`;
+      const hit = cache.get(key);
+      if (hit !== undefined) {
+        stats.cacheHits++;
+        return hit;
+      }
+      let html: string;
+      if (!loaded.has(lang)) {
+        html = plainCodeHtml(code, lang);
+      } else {
+        const started = performance.now();
+        const { code: text, spans } = extractHighlightSpans(code);
+        const decorations: DecorationItem[] = spans.map((s) => ({
+          start: s.start,
+          end: s.end,
+          tagName: 'mark',
+          properties: { class: 'hl' },
+          alwaysWrap: true,
+        }));
+        html = shiki.codeToHtml(text, {
+          lang,
+          theme: CODE_THEME,
+          decorations,
+          transformers: [{ pre: (pre) => void (pre.properties['data-lang'] = lang) }],
+        });
+        stats.ms += performance.now() - started;
+      }
+      cache.set(key, html);
+      return html;
+    },
+  };
+}
+
+let shared: Promise<CodeHighlighter> | undefined;
+/** The process-wide highlighter (created on first use). */
+export function sharedCodeHighlighter(): Promise<CodeHighlighter> {
+  shared ??= createCodeHighlighter();
+  return shared;
+}

@@ -1,0 +1,62 @@
+import type { Deck, Lang } from '../model/deck.ts';
+import { loadLocale, t, type Locale } from './locale.ts';
+import { escapeHtml, fillTemplate, type Theme } from './theme.ts';
+import { deckDuration } from '../present/client-config.ts';
+
+/** What the site index shows of one built deck. */
+export interface DeckSummary {
+  id: string;
+  lang: Lang;
+  title: string;
+  /** Page of the deck, relative to the site root. */
+  href: string;
+  slideCount: number;
+  group?: string;
+  variant?: string;
+  /** Estimated presenting time, in the deck's language (src/present/pacing.ts). */
+  duration?: string;
+}
+
+export function summarizeDeck(deck: Deck, slideCount: number): DeckSummary {
+  return {
+    id: deck.id,
+    lang: deck.lang,
+    title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
+    href: `${deck.id}.html`,
+    slideCount,
+    group: deck.meta.group,
+    variant: deck.meta.variant,
+    duration: deckDuration(deck),
+  };
+}
+
+/**
+ * `index.html`: the decks per language, each section written in its own language, with links
+ * between decks of the same `group` (translations of each other).
+ */
+export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, locales: (lang: Lang) => Locale = loadLocale): string {
+  const langs = [...new Set(decks.map((d) => d.lang))].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const pageLang = langs[0] ?? 'en';
+  const title = (langs.length > 0 ? langs : (['en'] as Lang[])).map((l) => t(locales(l), 'siteTitle')).join(' · ');
+
+  const sections = langs.map((lang) => {
+    const locale = locales(lang);
+    const items = decks
+      .filter((d) => d.lang === lang)
+      .map((d) => {
+        const others = decks.filter((o) => o !== d && d.group !== undefined && o.group === d.group && o.lang !== d.lang);
+        const also = others.length
+          ? ` · ${escapeHtml(t(locale, 'siteTranslations'))} ${others
+              .map((o) => `<a href="${escapeHtml(o.href)}" hreflang="${o.lang}" lang="${o.lang}">${escapeHtml(t(locale, `languageName.${o.lang}`))}</a>`)
+              .join(', ')}`
+          : '';
+        const meta = [d.lang.toUpperCase(), t(locale, 'siteSlides', { n: d.slideCount }), d.duration, d.variant].filter(Boolean).map((s) => escapeHtml(String(s)));
+        return `<li data-deck="${escapeHtml(d.id)}"><a class="deck-title" href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a><div class="deck-meta">${meta.join(' · ')}${also}</div></li>`;
+      });
+    const heading = t(locale, 'siteDecksIn', { language: t(locale, `languageName.${lang}`) });
+    return `<section lang="${lang}" data-lang="${lang}"><h2>${escapeHtml(heading)}</h2>\n<ul>\n${items.join('\n')}\n</ul></section>`;
+  });
+
+  const body = sections.length > 0 ? sections.join('\n') : `<p>${escapeHtml(t(locales('en'), 'siteNoDecks'))}</p>`;
+  return fillTemplate(theme.indexTemplate, { lang: pageLang, title: escapeHtml(title), assets: 'assets/', body });
+}

@@ -1,0 +1,75 @@
+import type { DeckAnnotations } from '../model/annotation.ts';
+import type { Course } from '../model/course.ts';
+import type { Deck } from '../model/deck.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { deckLanguages, renderDeck } from './deck.ts';
+import type { CodeHighlighter } from './highlight.ts';
+import { newRenderSession, type RenderSession } from './markdown.ts';
+import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
+import type { Theme } from './theme.ts';
+
+export interface SiteOptions {
+  highlighter: CodeHighlighter;
+  theme: Theme;
+  lenient?: boolean;
+  /** Per deck id, what parity/verification ask to show. */
+  annotations?: ReadonlyMap<string, DeckAnnotations>;
+  assetExists: (relativePath: string) => boolean;
+  liveReload?: string;
+  /** Render only these decks (dev rebuilds); the others keep their previous page. */
+  only?: ReadonlySet<string>;
+  /** Reuse across builds so an unknown language is warned about once. */
+  session?: RenderSession;
+  /** Called after each deck. */
+  onDeck?: (deck: Deck, slides: number) => void;
+}
+
+/** A built site in memory: pages by path under the output folder, and images to copy. */
+export interface RenderedSite {
+  pages: Map<string, string>;
+  /** Content-root-relative source → output path. */
+  images: Map<string, string>;
+  summaries: DeckSummary[];
+  diagnostics: Diagnostic[];
+  /** Milliseconds per stage. */
+  timings: { highlightPrepare: number; render: number; index: number };
+}
+
+export async function renderSite(course: Course, options: SiteOptions): Promise<RenderedSite> {
+  const session = options.session ?? newRenderSession();
+  const pages = new Map<string, string>();
+  const images = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const summaries: DeckSummary[] = [];
+  const timings = { highlightPrepare: 0, render: 0, index: 0 };
+
+  for (const deck of course.decks) {
+    if (options.only && !options.only.has(deck.id)) {
+      summaries.push(summarizeDeck(deck, deck.slides.length + (options.annotations?.get(deck.id)?.insertions?.length ?? 0)));
+      continue;
+    }
+    let started = performance.now();
+    await options.highlighter.prepare(deckLanguages(deck));
+    timings.highlightPrepare += performance.now() - started;
+    started = performance.now();
+    const rendered = renderDeck(deck, {
+      highlighter: options.highlighter,
+      theme: options.theme,
+      lenient: options.lenient,
+      annotations: options.annotations?.get(deck.id),
+      assetExists: options.assetExists,
+      session,
+      liveReload: options.liveReload,
+    });
+    timings.render += performance.now() - started;
+    pages.set(`${deck.id}.html`, rendered.html);
+    for (const [from, to] of rendered.images) images.set(from, to);
+    diagnostics.push(...rendered.diagnostics);
+    summaries.push(summarizeDeck(deck, rendered.slideCount));
+    options.onDeck?.(deck, rendered.slideCount);
+  }
+  const started = performance.now();
+  pages.set('index.html', renderSiteIndex(summaries, options.theme));
+  timings.index = performance.now() - started;
+  return { pages, images, summaries, diagnostics, timings };
+}

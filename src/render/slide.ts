@@ -1,0 +1,90 @@
+import type { Element, ElementContent, Properties } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import type { SlideBadge } from '../model/annotation.ts';
+import type { DeckSlide } from '../model/deck.ts';
+import { formatPosition } from '../model/position.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { t } from './locale.ts';
+import { markdownToHast, type MarkdownContext } from './markdown.ts';
+
+export interface SlideRenderOptions {
+  /** Draw the slide's problems on it (`--lenient`). */
+  lenient: boolean;
+  badges: readonly SlideBadge[];
+  /** `id` attribute for `name:` anchors; undefined when another slide already took the name. */
+  anchor?: string;
+}
+
+/**
+ * One slide as a Reveal `<section>`: `--` steps become fragments, `???` notes a Reveal notes
+ * aside, the slide's classes land on the section, and `data-*` attributes tell later tools
+ * (presenter, search, verification reports) where it comes from.
+ */
+export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: SlideRenderOptions): string {
+  const children: ElementContent[] = [];
+  if (slide.classes.includes('extra-details')) children.push(flag('ld-flag-extra', t(ctx.locale, 'extraDetails')));
+  if (options.badges.length > 0) children.push(badges(options.badges));
+
+  slide.fragments.forEach((fragment, i) => {
+    const content = markdownToHast(fragment.tree, ctx).children as ElementContent[];
+    if (i === 0) children.push(...content);
+    else children.push(el('div', { className: ['fragment'], dataFragmentStep: String(i) }, content));
+  });
+
+  if (options.lenient) {
+    const problems = [...slide.diagnostics, ...ctx.diagnostics];
+    if (problems.length > 0) children.push(diagnosticsBox(problems, t(ctx.locale, 'diagnosticsTitle')));
+  }
+
+  const notes = slide.notes && slide.notes.tree.children.length > 0 ? markdownToHast(slide.notes.tree, ctx).children : [];
+  if (notes.length > 0) children.push(el('aside', { className: ['notes'] }, notes as ElementContent[]));
+
+  const props: Properties = {
+    className: slide.classes.length > 0 ? slide.classes : undefined,
+    id: options.anchor,
+    dataSlideId: slide.id,
+    dataNumber: String(slide.number),
+  };
+  if (slide.kind === 'author' || slide.kind === 'invalid') props.dataSource = `${slide.file}:${slide.position.line}`;
+  else props.dataGenerated = slide.kind;
+  if (slide.chapter !== undefined) props.dataChapter = String(slide.chapter);
+  return toHtml(el('section', props, children), { allowDangerousHtml: true });
+}
+
+function el(tagName: string, properties: Properties, children: ElementContent[]): Element {
+  return { type: 'element', tagName, properties, children };
+}
+
+const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/** The visible label of a slide class (extra details): an icon and a word in the deck's language. */
+function flag(kind: string, label: string): Element {
+  return el('div', { className: ['ld-flag', kind] }, [el('span', { className: ['ld-flag-icon'], ariaHidden: 'true' }, []), text(label)]);
+}
+
+function badges(list: readonly SlideBadge[]): Element {
+  return el(
+    'div',
+    { className: ['ld-badges'] },
+    list.map((b) =>
+      el(b.href ? 'a' : 'span', { className: ['ld-badge', `badge-${b.kind}`], href: b.href, title: b.title }, [text(b.label)]),
+    ),
+  );
+}
+
+function diagnosticsBox(problems: readonly Diagnostic[], title: string): Element {
+  return el('div', { className: ['ld-diagnostics'], role: 'alert' }, [
+    el('p', { className: ['ld-diagnostics-title'] }, [text(title)]),
+    el(
+      'ul',
+      {},
+      problems.map((d) =>
+        el('li', { className: [`severity-${d.severity}`] }, [
+          el('code', {}, [text(formatPosition(d.position))]),
+          text(` ${d.severity}: ${d.message} [${d.code}]`),
+          ...(d.hint ? [el('br', {}, []), el('span', { className: ['ld-hint'] }, [text(`hint: ${d.hint}`)])] : []),
+        ]),
+      ),
+    ),
+  ]);
+}

@@ -1,0 +1,117 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { clientAssets, revealAssets, type AssetCopy } from './assets.ts';
+import type { RenderedSite } from './site.ts';
+import { THEME_TEMPLATES, type Theme } from './theme.ts';
+
+/** Written in every output folder: only a folder holding it may be replaced by a build. */
+export const OUTPUT_MARKER = '.labdeck-output';
+
+export class OutputFolderError extends Error {}
+
+/** Static files of every site: Reveal, the client controllers, the theme's CSS and images. */
+export function staticAssets(theme: Theme): AssetCopy[] {
+  return [...revealAssets(), ...clientAssets(), ...themeFiles(theme.dir).map((f) => ({ from: join(theme.dir, f), to: `assets/theme/${f}` }))];
+}
+
+function themeFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) return themeFiles(dir, rel);
+    return THEME_TEMPLATES.has(rel) ? [] : [rel];
+  });
+}
+
+/**
+ * Refuses an output folder whose replacement would destroy something that is not a previous
+ * build: the content, the working directory or one of its parents, a folder of other files.
+ */
+export function checkOutputFolder(outDir: string, contentRoot: string): void {
+  const out = resolve(outDir);
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (inside(resolve(contentRoot), out) || inside(process.cwd(), out) || inside(out, resolve(contentRoot))) {
+    throw new OutputFolderError(`refusing to build into ${outDir}: it contains or is inside the content folder or the working directory`);
+  }
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, OUTPUT_MARKER))) {
+    throw new OutputFolderError(`refusing to replace ${outDir}: it is not empty and was not written by labdeck (no ${OUTPUT_MARKER} file)`);
+  }
+}
+
+function writeInto(dir: string, site: RenderedSite, contentRoot: string, theme: Theme): number {
+  let files = 0;
+  const write = (rel: string, data: string) => {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, data);
+    files++;
+  };
+  const copy = (from: string, rel: string) => {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    copyFileSync(from, path);
+    files++;
+  };
+  for (const [rel, html] of site.pages) write(rel, html);
+  for (const [from, to] of site.images) copy(join(contentRoot, from), to);
+  for (const asset of staticAssets(theme)) copy(asset.from, asset.to);
+  write(OUTPUT_MARKER, 'Built by labdeck. This folder is replaced as a whole by `labdeck build`.\n');
+  return files;
+}
+
+/**
+ * Writes the whole site into a temporary sibling folder, then swaps it in, so readers (and a
+ * failed build) never see a half-written output. Returns the number of files written.
+ */
+export function writeSiteAtomically(site: RenderedSite, outDir: string, contentRoot: string, theme: Theme): number {
+  const out = resolve(outDir);
+  checkOutputFolder(out, contentRoot);
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = mkdtempSync(join(dirname(out), `${basename(out)}.tmp-`));
+  let files: number;
+  try {
+    files = writeInto(tmp, site, contentRoot, theme);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  // Two renames: a directory cannot replace a non-empty one in one step.
+  const old = existsSync(out) ? `${tmp.replace('.tmp-', '.old-')}` : undefined;
+  if (old) renameSync(out, old);
+  try {
+    renameSync(tmp, out);
+  } catch (e) {
+    if (old) renameSync(old, out);
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  if (old) rmSync(old, { recursive: true, force: true });
+  return files;
+}
+
+/**
+ * Dev rebuilds: replaces only the pages rendered this time and copies new images, each file
+ * through a temporary name so the browser never loads half a page.
+ */
+export function writePagesInPlace(site: RenderedSite, outDir: string, contentRoot: string): number {
+  let files = 0;
+  for (const [rel, html] of site.pages) {
+    const path = join(outDir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, html);
+    renameSync(tmp, path);
+    files++;
+  }
+  for (const [from, to] of site.images) {
+    const target = join(outDir, to);
+    const source = join(contentRoot, from);
+    if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
+    files++;
+  }
+  return files;
+}
+
+/** Relative path from the output folder, for messages. */
+export const displayPath = (p: string): string => relative(process.cwd(), p) || '.';

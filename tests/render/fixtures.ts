@@ -1,0 +1,49 @@
+import type { Root, RootContent } from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Deck, DeckSlide, SlideKind } from '../../src/model/index.ts';
+
+/** Hand-built model objects, so renderer tests do not depend on the parser's internals. */
+export const md = (text: string): Root => unified().use(remarkParse).use(remarkGfm).parse(text) as Root;
+
+export function slide(id: string, parts: (string | Root)[], extra: Partial<DeckSlide> = {}): DeckSlide {
+  const position = { file: 'en/k8s/test.md', line: 10, column: 1 };
+  return {
+    kind: 'author' as SlideKind,
+    position,
+    properties: {},
+    classes: [],
+    chapterTitles: [],
+    fragments: parts.map((p) => ({ position, tree: typeof p === 'string' ? md(p) : p })),
+    labs: [],
+    code: [],
+    directives: [],
+    versionMarkers: [],
+    diagnostics: [],
+    file: 'en/k8s/test.md',
+    number: 1,
+    id,
+    ...extra,
+  };
+}
+
+export const root = (...children: RootContent[]): Root => ({ type: 'root', children });
+
+export function deck(slides: DeckSlide[], extra: Partial<Deck> = {}): Deck {
+  return {
+    id: 'test-en',
+    manifestPath: 'decks/test-en.yml',
+    lang: 'en',
+    values: { title: 'Test\ndeck', chat: '[Slack](https://chat.example)', gitrepo: 'github.com/example/course', slides: 'https://slides.example', zip: 'slides.zip', html: 'index.html', slidenumberprefix: '' },
+    exclude: [],
+    slides: slides.map((s, i) => ({ ...s, number: i + 1 })),
+    chapters: [],
+    parts: [],
+    definitions: new Map(),
+    files: [],
+    meta: {},
+    diagnostics: [],
+    ...extra,
+  };
+}

@@ -5,6 +5,7 @@ import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.ts';
+import { buildAnnotations } from '../parity/build.ts';
 import { sharedCodeHighlighter, type CodeHighlighter } from './highlight.ts';
 import { newRenderSession, type RenderSession } from './markdown.ts';
 import { renderSite, type RenderedSite } from './site.ts';
@@ -21,7 +22,10 @@ export interface BuildRequest {
   highlighter?: CodeHighlighter;
   cache?: ParseCache;
   session?: RenderSession;
+  /** Annotations to draw; by default computed by translation parity for bilingual decks. */
   annotations?: ReadonlyMap<string, DeckAnnotations>;
+  /** Where a translation is missing: show the English slide (default) or leave it out. */
+  missingTranslations?: 'english' | 'omit';
   liveReload?: string;
   onLoaded?: (course: Course) => void;
   onDeck?: (deck: Deck, slides: number) => void;
@@ -59,12 +63,13 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const highlighter = await highlighterPromise;
   const highlighterInit = performance.now() - started;
   const theme = request.theme ?? loadTheme();
+  const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(course, { missing: request.missingTranslations ?? 'english' });
   const exists = new Map<string, boolean>();
   const site = await renderSite(course, {
     highlighter,
     theme,
     lenient: request.lenient,
-    annotations: request.annotations,
+    annotations: parity.annotations,
     liveReload: request.liveReload,
     session: request.session ?? newRenderSession(),
     onDeck: request.onDeck,
@@ -74,7 +79,7 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
       return hit;
     },
   });
-  const diagnostics = [...courseDiagnostics(course), ...site.diagnostics];
+  const diagnostics = [...courseDiagnostics(course), ...parity.diagnostics, ...site.diagnostics];
   const ok = request.lenient === true || !hasErrors(diagnostics);
   let files = 0;
   started = performance.now();

@@ -65,12 +65,22 @@ export function deckLanguages(deck: Deck): Set<string> {
 
 /** The deck's slides in order, with the slides other stages insert (a missing translation's source). */
 export function slidesWithInsertions(deck: Deck, annotations?: DeckAnnotations): DeckSlide[] {
+  return withInsertions(deck, annotations).map((s) => s.slide);
+}
+
+interface PlacedSlide {
+  slide: DeckSlide;
+  /** Set for slides another stage inserted: they are not part of the deck's numbering. */
+  inserted?: { lang?: string };
+}
+
+function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[] {
   const insertions = annotations?.insertions;
-  if (!insertions || insertions.length === 0) return deck.slides;
-  const after = new Map<string | null, DeckSlide[]>();
-  for (const { after: id, slide } of insertions) after.set(id, [...(after.get(id) ?? []), slide]);
+  if (!insertions || insertions.length === 0) return deck.slides.map((slide) => ({ slide }));
+  const after = new Map<string | null, PlacedSlide[]>();
+  for (const { after: id, slide, lang } of insertions) after.set(id, [...(after.get(id) ?? []), { slide, inserted: { lang } }]);
   const out = [...(after.get(null) ?? [])];
-  for (const slide of deck.slides) out.push(slide, ...(after.get(slide.id) ?? []));
+  for (const slide of deck.slides) out.push({ slide }, ...(after.get(slide.id) ?? []));
   return out;
 }
 
@@ -81,7 +91,8 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const assetsBase = options.assetsBase ?? 'assets/';
   const diagnostics: Diagnostic[] = [];
   const images = new Map<string, string>();
-  const slides = slidesWithInsertions(deck, options.annotations);
+  const placed = withInsertions(deck, options.annotations);
+  const slides = placed.map((p) => p.slide);
   // The first slide with a name owns it as its `id`; links to later duplicates land there too.
   const anchorOf = new Map<DeckSlide, string>();
   const names = new Set<string>();
@@ -93,7 +104,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   }
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
 
-  const sections = slides.map((slide) => {
+  const sections = placed.map(({ slide, inserted }) => {
     const ctx: MarkdownContext = {
       deck,
       locale,
@@ -107,7 +118,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       targets,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
-    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide) });
+    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted });
     diagnostics.push(...ctx.diagnostics);
     return html;
   });

@@ -13,6 +13,11 @@ export interface SlideRenderOptions {
   badges: readonly SlideBadge[];
   /** `id` attribute for `name:` anchors; undefined when another slide already took the name. */
   anchor?: string;
+  /**
+   * Slide of another deck shown in this one (an English slide where the translation is
+   * missing): it keeps its own language and takes no audience number, which counts this deck's slides.
+   */
+  inserted?: { lang?: string };
 }
 
 /**
@@ -42,8 +47,10 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
   const props: Properties = {
     className: slide.classes.length > 0 ? slide.classes : undefined,
     id: options.anchor,
+    lang: options.inserted?.lang,
     dataSlideId: slide.id,
-    dataNumber: String(slide.number),
+    dataNumber: options.inserted ? undefined : String(slide.number),
+    dataInserted: options.inserted ? '' : undefined,
   };
   if (slide.kind === 'author' || slide.kind === 'invalid') props.dataSource = `${slide.file}:${slide.position.line}`;
   else props.dataGenerated = slide.kind;

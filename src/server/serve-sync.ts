@@ -67,9 +67,19 @@ export function attachSync(server: Server, options: SyncOptions = {}) {
     return true;
   }
 
+  /** Sends a state to a deck's followers as if its presenter had (the verification autopilot). */
+  function publish(deck: string, message: object): number {
+    const text = JSON.stringify(message);
+    last.set(deck, text);
+    let sent = 0;
+    for (const f of followers.get(deck) ?? []) if (f.readyState === f.OPEN) (f.send(text), sent++);
+    return sent;
+  }
+
   server.on('upgrade', onUpgrade);
   return {
     onRequest,
+    publish,
     followerCount: (deck: string) => followers.get(deck)?.size ?? 0,
     close: () => {
       server.off('upgrade', onUpgrade);

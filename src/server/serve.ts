@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { serveStatic } from './serve-static.ts';
 import { attachSync } from './serve-sync.ts';
@@ -11,6 +11,8 @@ export interface ServeOptions {
   port?: number;
   /** Required off loopback; generated when missing there. */
   token?: string;
+  /** Tried before the static files (the dev server's event stream and autopilot endpoint). */
+  handlers?: ((req: IncomingMessage, res: ServerResponse) => boolean)[];
 }
 
 export interface RunningServer {
@@ -20,6 +22,7 @@ export interface RunningServer {
   port: number;
   token?: string;
   followerCount: (deck: string) => number;
+  publish: (deck: string, message: object) => number;
   close: () => Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const sync = attachSync(server, { token });
   server.on('request', (req, res) => {
     if (sync.onRequest(req, res)) return;
+    for (const handle of options.handlers ?? []) if (handle(req, res)) return;
     if (serveStatic(options.root, req, res)) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
@@ -75,6 +79,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port: actualPort,
     token,
     followerCount: sync.followerCount,
+    publish: sync.publish,
     close: () =>
       new Promise<void>((r) => {
         sync.close();

@@ -3,6 +3,7 @@ import { registerAnswers } from './answers.ts';
 import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerCluster } from './cluster.ts';
+import { registerDev } from './dev.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerLint } from './lint.ts';
@@ -16,4 +17,4 @@ import { registerVerify } from './verify.ts';
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
-export const commands: RegisterCommand[] = [registerBuild, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport, registerAnswers];
+export const commands: RegisterCommand[] = [registerBuild, registerDev, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport, registerAnswers];

@@ -50,7 +50,13 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
     .argument('[manifest...]', 'deck manifests (.yml)')
     .option('-o, --out <dir>', 'output folder, replaced as a whole when the build succeeds', 'dist')
     .option('--lenient', 'build even with errors, and show each problem on its slide')
-    .action(async (manifests: string[], opts: { out: string; lenient?: boolean }) => {
+    .option('--missing-translations <how>', 'where a translated deck lacks a slide: show the English one ("english") or leave it out ("omit")', 'english')
+    .action(async (manifests: string[], opts: { out: string; lenient?: boolean; missingTranslations: string }) => {
+      if (opts.missingTranslations !== 'english' && opts.missingTranslations !== 'omit') {
+        process.stderr.write(`error: --missing-translations must be "english" or "omit", not "${opts.missingTranslations}"\n`);
+        setExit(2);
+        return;
+      }
       const list = manifestsOrDefault(manifests);
       if (list.length === 0) {
         process.stderr.write(`error: no deck manifest found in ${DEFAULT_DECKS_DIR}/\n    hint: name manifests on the command line: labdeck build content/decks/my-deck.yml\n`);
@@ -60,7 +66,7 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
       const bar = progress();
       let report: BuildReport;
       try {
-        report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
+        report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, missingTranslations: opts.missingTranslations, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
       } catch (e) {
         bar.stop();
         if (e instanceof OutputFolderError) {

@@ -1,5 +1,6 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference, Nodes, PhrasingContent, Root } from 'mdast';
+import type { Point } from 'unist';
 import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -67,14 +68,34 @@ export function substituteValues(text: string, values: DeckValues): string {
 
 /** Markdown notes of the deck and slide bodies → hast, with the dialect's nodes handled. */
 export function markdownToHast(tree: Root | Nodes, ctx: MarkdownContext): HastRoot {
+  inheritPositions(tree as Nodes);
   const out = toHast(tree as Nodes, { allowDangerousHtml: true, handlers: handlersFor(ctx) });
   return (out.type === 'root' ? out : { type: 'root', children: [out] }) as HastRoot;
 }
 
+/**
+ * The parser positions block nodes only: an inline node (image, link) is reported at the start
+ * of its nearest positioned ancestor, not at line 1.
+ */
+const inheritedStart = new WeakMap<object, Point>();
+
+function inheritPositions(node: Nodes, start?: Point): void {
+  const own = node.position?.start ?? start;
+  if (!node.position && own) inheritedStart.set(node, own);
+  if ('children' in node) for (const child of node.children) inheritPositions(child as Nodes, own);
+}
+
+const startOf = (node: { position?: Nodes['position'] }): Point | undefined => node.position?.start ?? inheritedStart.get(node);
+
+const positionOf = (node: { position?: Nodes['position'] }): Nodes['position'] => {
+  const start = startOf(node);
+  return node.position ?? (start ? { start, end: start } : undefined);
+};
+
 const pos = (ctx: MarkdownContext, node: { position?: Nodes['position'] }) => ({
   file: ctx.file,
-  line: node.position?.start.line ?? 1,
-  column: node.position?.start.column ?? 1,
+  line: startOf(node)?.line ?? 1,
+  column: startOf(node)?.column ?? 1,
 });
 
 const isExternal = (url: string) => /^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url);
@@ -157,13 +178,13 @@ function handlersFor(ctx: MarkdownContext): Handlers {
   const linkReference = (state: State, node: LinkReference) => {
     const def = lookupDefinition(ctx.deck.definitions, node);
     if (!def) return defaultHandlers.linkReference(state, node);
-    return link(state, { type: 'link', url: def.url, title: def.title ?? null, children: node.children, position: node.position });
+    return link(state, { type: 'link', url: def.url, title: def.title ?? null, children: node.children, position: positionOf(node) });
   };
 
   const imageReference = (state: State, node: ImageReference) => {
     const def = lookupDefinition(ctx.deck.definitions, node);
     if (!def) return defaultHandlers.imageReference(state, node);
-    return image(state, { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt, position: node.position });
+    return image(state, { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt, position: positionOf(node) });
   };
 
   return {

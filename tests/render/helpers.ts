@@ -75,7 +75,9 @@ export function outlineOf(html: string): string {
       const labs = count(s, /<div class="[^"]*\blab\b[^"]*">/);
       const langs = [...s.matchAll(/<pre class="(shiki|plain)[^>]*>/g)].map((m) => `${m[1] === 'plain' ? '!' : ''}${m[0].match(/data-lang="([^"]*)"/)?.[1] ?? ''}`);
       const flag = /ld-flag-extra/.test(s) ? ' flag' : '';
-      return `${String(i + 1).padStart(3)} ${origin} [${classes}]${flag} fragments=${fragments} ${notes} labs=${labs} code=${langs.join(',') || '-'}`;
+      const lang = attr(s, 'lang');
+      const inserted = attr(s, 'data-inserted') !== undefined ? ` inserted${lang ? `(${lang})` : ''}` : '';
+      return `${String(i + 1).padStart(3)} ${origin}${inserted} [${classes}]${flag} fragments=${fragments} ${notes} labs=${labs} code=${langs.join(',') || '-'}`;
     })
     .join('\n')
     .concat('\n');

@@ -103,6 +103,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     }
   }
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
+  const fileProblems = options.lenient ? fileProblemsBySlide(deck) : undefined;
 
   const sections = placed.map(({ slide, inserted }) => {
     const ctx: MarkdownContext = {
@@ -118,7 +119,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       targets,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
-    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted });
+    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide) });
     diagnostics.push(...ctx.diagnostics);
     return html;
   });
@@ -152,4 +153,24 @@ function bannerHtml(annotations?: DeckAnnotations): string {
   const text = escapeHtml(banner.text);
   const body = banner.href ? `<a href="${escapeHtml(banner.href)}">${text}</a>` : text;
   return `<div class="ld-banner banner-${escapeHtml(banner.kind)}" role="status">${body}</div>`;
+}
+
+/**
+ * Problems the parser reports on a file rather than a slide (an unclosed `.lab[`, a missing
+ * include), each given to the slide whose lines hold it, so `--lenient` shows it there.
+ */
+function fileProblemsBySlide(deck: Deck): Map<DeckSlide, Diagnostic[]> {
+  const out = new Map<DeckSlide, Diagnostic[]>();
+  for (const file of deck.files) {
+    const own = new Set(deck.slides.flatMap((s) => (s.file === file.path ? s.diagnostics : [])));
+    const candidates = deck.slides.filter((s) => s.file === file.path && (s.kind === 'author' || s.kind === 'invalid'));
+    for (const d of file.diagnostics) {
+      if (own.has(d) || d.position.file !== file.path) continue;
+      let holder: DeckSlide | undefined;
+      for (const s of candidates) if (s.position.line <= d.position.line && (!holder || s.position.line >= holder.position.line)) holder = s;
+      holder ??= candidates[0];
+      if (holder) out.set(holder, [...(out.get(holder) ?? []), d]);
+    }
+  }
+  return out;
 }

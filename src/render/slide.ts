@@ -18,6 +18,8 @@ export interface SlideRenderOptions {
    * missing): it keeps its own language and takes no audience number, which counts this deck's slides.
    */
   inserted?: { lang?: string };
+  /** File-level problems located on this slide, drawn with its own when lenient. */
+  fileProblems?: readonly Diagnostic[];
 }
 
 /**
@@ -37,7 +39,7 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
   });
 
   if (options.lenient) {
-    const problems = [...slide.diagnostics, ...ctx.diagnostics];
+    const problems = [...slide.diagnostics, ...(options.fileProblems ?? []), ...ctx.diagnostics];
     if (problems.length > 0) children.push(diagnosticsBox(problems, t(ctx.locale, 'diagnosticsTitle')));
   }
 

@@ -1,4 +1,4 @@
-import type { Deck, Lang } from '../model/deck.ts';
+import type { Deck, DeckSlide, Lang } from '../model/deck.ts';
 import { loadLocale, t, type Locale } from './locale.ts';
 import { escapeHtml, fillTemplate, type Theme } from './theme.ts';
 import { deckDuration } from '../present/client-config.ts';
@@ -17,16 +17,17 @@ export interface DeckSummary {
   duration?: string;
 }
 
-export function summarizeDeck(deck: Deck, slideCount: number): DeckSummary {
+/** `slides`: the deck as presented, English slides inserted in a translation included. */
+export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[]): DeckSummary {
   return {
     id: deck.id,
     lang: deck.lang,
     title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
     href: `${deck.id}.html`,
-    slideCount,
+    slideCount: slides.length,
     group: deck.meta.group,
     variant: deck.meta.variant,
-    duration: deckDuration(deck),
+    duration: deckDuration({ ...deck, slides: [...slides] }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DeckAnnotations, SlideBadge } from '../model/annotation.ts';
 import type { Deck, DeckSlide } from '../model/deck.ts';
+import { loadLocale } from '../render/locale.ts';
 import type { FileReport, PairReport, ParityReport } from './report.ts';
 
 export interface AnnotateOptions {
@@ -23,29 +24,13 @@ interface Labels {
   banner: string;
 }
 
-/** Shown on the translated deck, so in its language. */
-const LABELS: Record<string, Labels> = {
-  fr: {
-    review: 'traduction à revoir',
-    untranslated: 'non traduit',
-    staleTitle: 'La diapositive anglaise a changé depuis cette traduction : voir l’original',
-    untrackedTitle: 'Cette traduction n’a jamais été vérifiée par rapport à l’anglais : voir l’original',
-    divergentTitle: 'Les commandes de cette diapositive diffèrent de l’original anglais : voir l’original',
-    missingTitle: 'Cette diapositive n’est pas encore traduite : elle est montrée en anglais',
-    untranslatedTitle: 'Cette diapositive est encore en anglais',
-    banner: 'Certaines diapositives de ce support ont changé en anglais depuis leur traduction : elles portent la mention « traduction à revoir ».',
-  },
-  en: {
-    review: 'translation to review',
-    untranslated: 'not translated',
-    staleTitle: 'The English slide changed since this translation: see the original',
-    untrackedTitle: 'This translation was never checked against the English: see the original',
-    divergentTitle: 'The commands of this slide differ from the English original: see the original',
-    missingTitle: 'This slide is not translated yet: it is shown in English',
-    untranslatedTitle: 'This slide is still in English',
-    banner: 'Some slides of this deck changed in English since they were translated: they are marked "translation to review".',
-  },
-};
+const LABEL_KEYS: (keyof Labels)[] = ['review', 'untranslated', 'staleTitle', 'untrackedTitle', 'divergentTitle', 'missingTitle', 'untranslatedTitle', 'banner'];
+
+/** Shown on the translated deck, so in its language: `parity.<key>` in locales/<lang>.json. */
+function labelsFor(lang: string): Labels {
+  const locale = loadLocale(lang);
+  return Object.fromEntries(LABEL_KEYS.map((k) => [k, locale[`parity.${k}`] ?? `parity.${k}`])) as unknown as Labels;
+}
 
 /**
  * What the renderer shows on `deck` given the parity `report` between `deck` and `otherDeck`
@@ -59,7 +44,7 @@ export function annotationsFor(deck: Deck, otherDeck: Deck, report: ParityReport
   const fr = translated ? deck : otherDeck;
   const en = translated ? otherDeck : deck;
   const href = options.href ?? ((d: Deck) => `${d.id}.html`);
-  const labels = LABELS[fr.lang] ?? LABELS['en']!;
+  const labels = labelsFor(fr.lang);
   const pairs = pairIndex(report.files);
   const layout = frLayout(fr, en, pairs, options.missing ?? 'english');
   const enIndex = new Map(en.slides.map((s, i) => [s.id, i]));

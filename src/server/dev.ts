@@ -7,6 +7,7 @@ import type { Course } from '../model/course.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { buildSite, type BuildReport } from '../render/build.ts';
 import { sharedCodeHighlighter } from '../render/highlight.ts';
+import { clearLocaleCache } from '../render/locale.ts';
 import { newRenderSession } from '../render/markdown.ts';
 import { writePagesInPlace } from '../render/write.ts';
 import { startServer, type RunningServer } from './serve.ts';
@@ -102,6 +103,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     const next = queue.then(async () => {
       started = performance.now();
       const everything = changed.some((p) => isUnder(p, join(PACKAGE_ROOT, 'themes')) || isUnder(p, join(PACKAGE_ROOT, 'locales')));
+      if (everything) clearLocaleCache();
       const manifests = everything ? options.manifests : affectedManifests(last.course, options.manifests, changed);
       const report = await buildSite({ ...common, manifests, ...(everything ? { outDir } : {}) });
       if (report.ok && !everything) {

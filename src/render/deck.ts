@@ -4,7 +4,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { loadLocale, t, type Locale } from './locale.ts';
-import { newRenderSession, type MarkdownContext, type RenderSession } from './markdown.ts';
+import { contextId, newRenderSession, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
 import { escapeHtml, fillTemplate, scriptJson, type Theme } from './theme.ts';
 import { presentClientConfig } from '../present/client-config.ts';
@@ -104,6 +104,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   }
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
   const fileProblems = options.lenient ? fileProblemsBySlide(deck) : undefined;
+  const reuse = contextId(deck, locale, options.highlighter, targets);
 
   const sections = placed.map(({ slide, inserted }) => {
     const ctx: MarkdownContext = {
@@ -117,6 +118,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       diagnostics: [],
       images,
       targets,
+      reuse,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
     const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide) });

@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference, Nodes, PhrasingContent, Root } from 'mdast';
 import type { Point } from 'unist';
+import { toHtml } from 'hast-util-to-html';
 import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -30,6 +31,10 @@ export interface MarkdownContext {
   images: Map<string, string>;
   /** What `#anchor` links may point to in this deck. */
   targets: LinkTargets;
+  /** `contextId` of the deck: fragments converted under the same id are reused (`fragmentHtml`). */
+  reuse?: number;
+  /** Set while converting when a local image is shown: that conversion must run again each build (images to copy). */
+  showedImage?: boolean;
 }
 
 export interface LinkTargets {
@@ -64,6 +69,51 @@ export function substituteValues(text: string, values: DeckValues): string {
     const key = VALUE_NAMES[name];
     return key ? values[key] : whole;
   });
+}
+
+const rendered = new WeakMap<object, { key: number; html: string }>();
+const contextIds = new Map<string, number>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+let nextContextId = 0;
+const objectId = (o: object) => {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+};
+
+/**
+ * A number standing for everything outside a fragment's tree that shapes its HTML: deck values,
+ * reference definitions, link targets, locale and highlighter. Equal numbers, equal HTML.
+ */
+export function contextId(deck: Pick<Deck, 'values' | 'definitions'>, locale: Locale, highlighter: CodeHighlighter, targets: LinkTargets): number {
+  const definitions = [...deck.definitions].map(([k, d]) => `${k}\t${d.url}\t${d.title ?? ''}`).join('\n');
+  const ids = [...targets.ids].map(([k, i]) => `${k}\t${i}`).join('\n');
+  const key = [objectId(locale), objectId(highlighter), JSON.stringify(deck.values), definitions, [...targets.names].join('\n'), ids].join('\0');
+  let id = contextIds.get(key);
+  if (id === undefined) {
+    if (contextIds.size > 1000) contextIds.clear();
+    contextIds.set(key, (id = nextContextId++));
+  }
+  return id;
+}
+
+/**
+ * HTML of a slide's Markdown tree. With `ctx.reuse`, an unchanged tree (the parse cache keeps
+ * the trees of unchanged files) under the same context is not converted again: dev rebuilds
+ * re-render whole decks. Conversions that reported a problem or showed an image are not kept,
+ * since those effects must happen on every build.
+ */
+export function fragmentHtml(tree: Root, ctx: MarkdownContext): string {
+  if (ctx.reuse !== undefined) {
+    const hit = rendered.get(tree);
+    if (hit && hit.key === ctx.reuse) return hit.html;
+  }
+  const problems = ctx.diagnostics.length;
+  ctx.showedImage = false;
+  const html = toHtml(markdownToHast(tree, ctx), { allowDangerousHtml: true });
+  if (ctx.reuse !== undefined && ctx.diagnostics.length === problems && !ctx.showedImage) rendered.set(tree, { key: ctx.reuse, html });
+  return html;
 }
 
 /** Markdown notes of the deck and slide bodies → hast, with the dialect's nodes handled. */
@@ -253,6 +303,7 @@ function imageUrl(ctx: MarkdownContext, url: string, node: { position?: Nodes['p
     );
     return url;
   }
+  ctx.showedImage = true;
   const target = found.startsWith('images/') ? found : `images/${found}`;
   ctx.images.set(found, target);
   return encodeURI(target) + suffix;

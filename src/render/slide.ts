@@ -5,7 +5,7 @@ import type { DeckSlide } from '../model/deck.ts';
 import { formatPosition } from '../model/position.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { t } from './locale.ts';
-import { markdownToHast, type MarkdownContext } from './markdown.ts';
+import { fragmentHtml, type MarkdownContext } from './markdown.ts';
 
 export interface SlideRenderOptions {
   /** Draw the slide's problems on it (`--lenient`). */
@@ -33,7 +33,7 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
   if (options.badges.length > 0) children.push(badges(options.badges));
 
   slide.fragments.forEach((fragment, i) => {
-    const content = markdownToHast(fragment.tree, ctx).children as ElementContent[];
+    const content = [raw(fragmentHtml(fragment.tree, ctx))];
     if (i === 0) children.push(...content);
     else children.push(el('div', { className: ['fragment'], dataFragmentStep: String(i) }, content));
   });
@@ -43,8 +43,7 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
     if (problems.length > 0) children.push(diagnosticsBox(problems, t(ctx.locale, 'diagnosticsTitle')));
   }
 
-  const notes = slide.notes && slide.notes.tree.children.length > 0 ? markdownToHast(slide.notes.tree, ctx).children : [];
-  if (notes.length > 0) children.push(el('aside', { className: ['notes'] }, notes as ElementContent[]));
+  if (slide.notes && slide.notes.tree.children.length > 0) children.push(el('aside', { className: ['notes'] }, [raw(fragmentHtml(slide.notes.tree, ctx))]));
 
   const props: Properties = {
     className: slide.classes.length > 0 ? slide.classes : undefined,
@@ -65,6 +64,9 @@ function el(tagName: string, properties: Properties, children: ElementContent[])
 }
 
 const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/** Already serialised HTML inside a hast tree (printed as is with `allowDangerousHtml`). */
+const raw = (value: string): ElementContent => ({ type: 'raw', value }) as unknown as ElementContent;
 
 /** The visible label of a slide class (extra details): an icon and a word in the deck's language. */
 function flag(kind: string, label: string): Element {

@@ -239,3 +239,30 @@ describe('pure renderer on hand-built model objects', () => {
     expect(out.diagnostics.map((x) => `${x.severity} ${x.code}`)).toEqual(['warning render/dead-link', 'error render/dead-link']);
   });
 });
+
+describe('reuse of converted slides across builds (dev)', () => {
+  it('gives the same page again, and follows what lies outside the slide (definitions, values, images)', async () => {
+    const dir = contentTree({
+      'en/a.md': '# Chapter\n\n---\n\n## Uses\n\nSee [the docs][docs] and ![pic](pic.png).\n\n```bash\ngit clone https://@@GITREPO@@\n```\n',
+      'en/defs.md': '# Defs\n\n[docs]: https://one.example/\n',
+      'en/pic.png': 'png',
+      'decks/deck.yml': manifest('en', ['en/a.md', 'en/defs.md'], 'gitrepo: github.com/one/repo\n'),
+    });
+    const { ParseCache } = await import('../../src/manifest/index.ts');
+    const cache = new ParseCache();
+    const build = async () => {
+      const report = await buildSite({ manifests: [join(dir, 'decks/deck.yml')], cache });
+      return { html: report.site.pages.get('deck.html')!, images: [...report.site.images.keys()] };
+    };
+    const first = await build();
+    expect(first.html).toContain('href="https://one.example/"');
+    expect(first.images).toEqual(['en/pic.png']);
+    expect(await build()).toEqual(first);
+    writeFileSync(join(dir, 'en/defs.md'), '# Defs\n\n[docs]: https://two.example/\n');
+    writeFileSync(join(dir, 'decks/deck.yml'), manifest('en', ['en/a.md', 'en/defs.md'], 'gitrepo: github.com/two/repo\n'));
+    const second = await build();
+    expect(second.html).toContain('href="https://two.example/"');
+    expect(visibleText(second.html)).toContain('git clone https://github.com/two/repo');
+    expect(second.images).toEqual(['en/pic.png']);
+  });
+});

@@ -77,10 +77,14 @@ interface PlacedSlide {
 function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[] {
   const insertions = annotations?.insertions;
   if (!insertions || insertions.length === 0) return deck.slides.map((slide) => ({ slide }));
-  const after = new Map<string | null, PlacedSlide[]>();
-  for (const { after: id, slide, lang } of insertions) after.set(id, [...(after.get(id) ?? []), { slide, inserted: { lang } }]);
-  const out = [...(after.get(null) ?? [])];
-  for (const slide of deck.slides) out.push({ slide }, ...(after.get(slide.id) ?? []));
+  const after = new Map<string | null, DeckAnnotations['insertions'] & object>();
+  for (const insertion of insertions) after.set(insertion.after, [...(after.get(insertion.after) ?? []), insertion]);
+  // An inserted slide belongs to the chapter of the slide it follows in this deck, not to its
+  // chapter in its own deck (`?chapter=` views filter on it).
+  const place = (list: DeckAnnotations['insertions'] = [], chapter?: number): PlacedSlide[] =>
+    list.map(({ slide, lang }) => ({ slide: { ...slide, chapter }, inserted: { lang } }));
+  const out = place(after.get(null));
+  for (const slide of deck.slides) out.push({ slide }, ...place(after.get(slide.id), slide.chapter));
   return out;
 }
 

@@ -266,3 +266,18 @@ describe('reuse of converted slides across builds (dev)', () => {
     expect(second.images).toEqual(['en/pic.png']);
   });
 });
+
+describe('slides inserted by another stage (a missing translation)', () => {
+  it('keep their language, take no audience number and join the chapter of the slide they follow', async () => {
+    const highlighter = await sharedCodeHighlighter();
+    const d = deck([slide('fr-1', ['## Un'], { chapter: 2 }), slide('fr-2', ['## Deux'], { chapter: 2 })], { lang: 'fr' });
+    const english = slide('en:en/x.md:7', ['## Seven'], { chapter: 5, number: 7, file: 'en/x.md' });
+    const out = renderDeck(d, { highlighter, theme: loadTheme(), assetExists: () => false, annotations: { badges: new Map(), insertions: [{ after: 'fr-1', slide: english, lang: 'en' }] } });
+    const tags = [...out.html.matchAll(/<section[^>]*>/g)].map((m) => m[0]);
+    expect(tags).toEqual([
+      '<section data-slide-id="fr-1" data-number="1" data-source="en/k8s/test.md:10" data-chapter="2">',
+      '<section lang="en" data-slide-id="en:en/x.md:7" data-inserted="" data-source="en/x.md:10" data-chapter="2">',
+      '<section data-slide-id="fr-2" data-number="2" data-source="en/k8s/test.md:10" data-chapter="2">',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deck } from '../../src/model/deck.ts';
 import { buildSite } from '../../src/render/build.ts';
-import { contentTree, manifest } from '../render/helpers.ts';
+import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';
 
 /**
  * The built English seed deck in real Chromium (Debian's), served from a loopback static server:
@@ -114,7 +114,7 @@ describe('English seed deck in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     server?.close();
-    if (site) rmSync(site, { recursive: true, force: true });
+    removeContentTrees();
   });
 
   const reveal = <T,>(fn: string): Promise<T> => page.evaluate(`(() => { const R = window.Reveal; return ${fn}; })()`) as Promise<T>;

@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters, promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { contentTree, manifest } from './helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { contentTree, removeContentTrees, manifest } from './helpers.ts';
+
+afterAll(removeContentTrees);
 
 const run = promisify(execFile);
 

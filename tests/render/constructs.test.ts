@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDeck } from '../../src/render/deck.ts';
 import { extractHighlightSpans, sharedCodeHighlighter, type CodeHighlighter } from '../../src/render/highlight.ts';
 import { loadLocale } from '../../src/render/locale.ts';
 import { loadTheme } from '../../src/render/theme.ts';
 import { buildSite } from '../../src/render/build.ts';
 import { deck, slide } from './fixtures.ts';
-import { attr, authorSections as allAuthorSections, contentTree, count, manifest, renderChapter, visibleText } from './helpers.ts';
+import { attr, authorSections as allAuthorSections, contentTree, removeContentTrees, count, manifest, renderChapter, visibleText } from './helpers.ts';
+
+afterAll(removeContentTrees);
 
 /** A chapter file: its `# ` title slide (lines 1-4), then the given slides from line 5. */
 const chapter = (...slides: string[]) => `# Chapter\n\n---\n\n${slides.join('\n\n---\n\n')}\n`;

@@ -245,14 +245,23 @@ function addNotes(slide: Slide, part: RawPart, ctx: MarkdownContext, file: strin
 }
 
 function expandIncludes(tree: Root, read: (path: string, at: Position) => string, at: (o: number) => Position): void {
-  const walk = (node: Node) => {
+  // Text nodes carry no position: report at the nearest positioned ancestor (the paragraph).
+  const walk = (node: Node, around: number) => {
+    const offset = node.position?.start.offset ?? around;
     if ((node.type === 'code' || node.type === 'text' || node.type === 'html') && 'value' in node) {
       const n = node as { value: string };
-      if (n.value.includes('@@INCLUDE[')) n.value = n.value.replace(INCLUDE, (_, path: string) => read(path, at(node.position?.start.offset ?? 0)));
+      if (n.value.includes('@@INCLUDE[')) {
+        n.value = n.value.replace(INCLUDE, (_, path: string, index: number) => {
+          const where = at(offset);
+          // In a fenced block the value starts on the line after the fence.
+          const line = node.type === 'code' ? where.line + 1 + (n.value.slice(0, index).match(/\n/g)?.length ?? 0) : where.line;
+          return read(path, { ...where, line });
+        });
+      }
     }
-    if ('children' in node) for (const child of (node as Parent).children) walk(child as Node);
+    if ('children' in node) for (const child of (node as Parent).children) walk(child as Node, offset);
   };
-  walk(tree);
+  walk(tree, 0);
 }
 
 function collectSlideDiagnostics(slide: Slide, text: string, at: (o: number) => Position): Diagnostic[] {

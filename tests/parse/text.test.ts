@@ -46,3 +46,11 @@ describe('deck macros and references', () => {
     expect(JSON.stringify(other.slides[0]!.fragments[0]!.tree)).toContain('"identifier":"elsewhere"');
   });
 });
+
+describe('@@INCLUDE outside code', () => {
+  it('inlines the text in a paragraph and reports a missing one at its line', () => {
+    const f = parse('## T\n\n@@INCLUDE[x.yaml]\n\nand @@INCLUDE[missing.yaml] here\n', { readInclude: (p) => (p === 'x.yaml' ? 'kind: Pod\n' : undefined) });
+    expect(JSON.stringify(f.slides[0]!.fragments[0]!.tree)).toContain('kind: Pod');
+    expect(f.diagnostics.map((d) => `${d.code}@${d.position.line}`)).toEqual(['include/missing@5']);
+  });
+});

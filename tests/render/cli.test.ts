@@ -59,8 +59,8 @@ describe('labdeck build', () => {
     ['a missing manifest', {}, 'decks/nope.yml', /^\S*decks\/nope\.yml:1:1: error: deck manifest not found/m],
     ['an unknown manifest key', { 'en/a.md': GOOD, 'decks/deck.yml': manifest('en', ['en/a.md'], 'colour: blue\n') }, 'decks/deck.yml', /^decks\/deck\.yml:5:1: error: unknown manifest key `colour`/m],
     ['an unbalanced macro', { 'en/a.md': '# Chapter\n\n## Hi .red[there\n', 'decks/deck.yml': manifest('en', ['en/a.md']) }, 'decks/deck.yml', /^en\/a\.md:3:\d+: error: `\.red\[` is never closed/m],
-    // Reported at the fence holding the include (the parser positions the code block).
-    ['a missing include', { 'en/a.md': '# Chapter\n\n```bash\n@@INCLUDE[nope.sh]\n```\n', 'decks/deck.yml': manifest('en', ['en/a.md']) }, 'decks/deck.yml', /^en\/a\.md:3:1: error: @@INCLUDE\[nope\.sh\]: file not found/m],
+    // Reported at the line of the include inside the fence.
+    ['a missing include', { 'en/a.md': '# Chapter\n\n```bash\n@@INCLUDE[nope.sh]\n```\n', 'decks/deck.yml': manifest('en', ['en/a.md']) }, 'decks/deck.yml', /^en\/a\.md:4:1: error: @@INCLUDE\[nope\.sh\]: file not found/m],
     ['a missing chapter file', { 'decks/deck.yml': manifest('en', ['en/gone.md']) }, 'decks/deck.yml', /^decks\/deck\.yml:6:3: error: content file `en\/gone\.md` not found/m],
   ];
 

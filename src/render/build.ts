@@ -34,6 +34,8 @@ export interface BuildRequest {
 export interface BuildTimings {
   highlighterInit: number;
   load: number;
+  /** Translation parity for the annotations of bilingual decks. */
+  parity: number;
   highlightPrepare: number;
   render: number;
   index: number;
@@ -63,7 +65,9 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const highlighter = await highlighterPromise;
   const highlighterInit = performance.now() - started;
   const theme = request.theme ?? loadTheme();
+  started = performance.now();
   const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(course, { missing: request.missingTranslations ?? 'english' });
+  const parityTime = performance.now() - started;
   const exists = new Map<string, boolean>();
   const site = await renderSite(course, {
     highlighter,
@@ -92,6 +96,6 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     files,
     course,
     site,
-    timings: { highlighterInit, load, ...site.timings, write, total: performance.now() - t0 },
+    timings: { highlighterInit, load, parity: parityTime, ...site.timings, write, total: performance.now() - t0 },
   };
 }

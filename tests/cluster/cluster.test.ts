@@ -14,43 +14,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterExit, detectSimulation, runClusterScript, type ClusterAction } from '../../src/cluster/index.ts';
+import { clusterPaths, freePorts, missingBinaries, ownClusterEnv } from './own-cluster.ts';
 
 const run = promisify(execFile);
 
-/** Where build.sh puts the binaries (honours LABDECK_CLUSTER_BIN and the cache variables). */
-async function paths(env: NodeJS.ProcessEnv = {}): Promise<Record<string, string>> {
-  const res = await runClusterScript('paths', [], { env });
-  return Object.fromEntries(
-    res.stdout
-      .trim()
-      .split('\n')
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
-
-const defaults = await paths();
-const binaries = (defaults.BINARIES ?? '').split(' ');
-const missing = binaries.filter((b) => !existsSync(path.join(defaults.BIN_DIR ?? '', b)));
+const defaults = await clusterPaths();
+const missing = missingBinaries(defaults);
 const built = missing.length === 0;
 if (!built && !process.env.CI) {
   console.warn(
     `tests/cluster skipped: cluster binaries missing in ${defaults.BIN_DIR} (${missing.join(', ')}); ` +
       'build them with `labdeck cluster build` (or scripts/cluster/build.sh), ~6-30 min cold',
   );
-}
-
-/** Six distinct free loopback ports, found by binding port 0. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  const ports: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    servers.push(s);
-    ports.push((s.address() as AddressInfo).port);
-  }
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 // Made in beforeAll, so a skipped run leaves no temporary folder behind.
@@ -118,16 +93,7 @@ describe.skipIf(!built && !process.env.CI)('labdeck cluster (real processes)', (
       );
     }
     stateRoot = mkdtempSync(path.join(tmpdir(), 'labdeck-cluster-test-'));
-    const [etcd, peer, api, kcm, sched, kwok] = await freePorts(6);
-    env = {
-      LABDECK_CLUSTER_STATE: path.join(stateRoot, 'state'),
-      LABDECK_ETCD_PORT: String(etcd),
-      LABDECK_ETCD_PEER_PORT: String(peer),
-      LABDECK_APISERVER_PORT: String(api),
-      LABDECK_KCM_PORT: String(kcm),
-      LABDECK_SCHEDULER_PORT: String(sched),
-      LABDECK_KWOK_PORT: String(kwok),
-    };
+    env = await ownClusterEnv(stateRoot);
     kubeconfig = path.join(env.LABDECK_CLUSTER_STATE!, 'admin.kubeconfig');
     const up = await script('up');
     expect(up.code, up.stderr).toBe(0);

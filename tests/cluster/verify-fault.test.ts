@@ -5,37 +5,20 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClusterScript } from '../../src/cluster/index.ts';
+import { clusterPaths, missingBinaries, ownClusterEnv } from './own-cluster.ts';
 import type { VerifyEvent } from '../../src/verify/events.ts';
 
 const run = promisify(execFile);
 const BIN = path.join(import.meta.dirname, '../../bin/labdeck.js');
 
-const paths = Object.fromEntries(
-  (await runClusterScript('paths', [], {})).stdout
-    .trim()
-    .split('\n')
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-);
-const built = (paths.BINARIES ?? '').split(' ').every((b) => existsSync(path.join(paths.BIN_DIR ?? '', b)));
+const paths = await clusterPaths();
+const built = missingBinaries(paths).length === 0;
 if (!built && !process.env.CI) console.warn('tests/cluster/verify-fault skipped: cluster binaries missing; build them with `labdeck cluster build`');
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    servers.push(s);
-  }
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 let root = '';
 let env: NodeJS.ProcessEnv = {};
@@ -44,16 +27,7 @@ describe.skipIf(!built && !process.env.CI)('labdeck verify when the API server d
   beforeAll(async () => {
     if (!built) throw new Error(`cluster binaries missing in ${paths.BIN_DIR}: CI must build them first (scripts/cluster/build.sh)`);
     root = mkdtempSync(path.join(tmpdir(), 'labdeck-verify-fault-'));
-    const [etcd, peer, api, kcm, sched, kwok] = await freePorts(6);
-    env = {
-      LABDECK_CLUSTER_STATE: path.join(root, 'state'),
-      LABDECK_ETCD_PORT: String(etcd),
-      LABDECK_ETCD_PEER_PORT: String(peer),
-      LABDECK_APISERVER_PORT: String(api),
-      LABDECK_KCM_PORT: String(kcm),
-      LABDECK_SCHEDULER_PORT: String(sched),
-      LABDECK_KWOK_PORT: String(kwok),
-    };
+    env = await ownClusterEnv(root);
     await runClusterScript('up', [], { env });
   }, 240_000);
 

@@ -13,7 +13,7 @@ describe('the imported French decks', () => {
     expect(courseDiagnostics(course).filter((d) => d.severity === 'error')).toEqual([]);
     expect(course.decks.map((d) => [d.id, d.lang])).toEqual(DECKS.map((d) => [d, 'fr']));
     const authored = Object.fromEntries(course.decks.map((d) => [d.id, d.slides.filter((s) => s.kind === 'author' && !s.file.startsWith('fr/shared/')).length]));
-    expect(authored).toEqual({ 'intro-fr': 46, 'prometheus-fr': 68, 'tp4-fr': 8 });
+    expect(authored).toEqual({ 'intro-fr': 46, 'prometheus-fr': 68, 'tp4-fr': 44 });
     const all = await loadCourse(['kubernetes-en', 'kubernetes-fr', ...DECKS].map((d) => join(REPO, 'content/decks', `${d}.yml`)));
     for (const deck of all.decks.filter((d) => DECKS.includes(d.id))) {
       expect(all.decks.filter((d) => d.lang === 'en' && d.meta.group === deck.meta.group)).toEqual([]);

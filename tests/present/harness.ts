@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildSite } from '../../src/render/build.ts';
 import { launchChromium } from '../../src/present/browser.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
@@ -21,6 +21,13 @@ export async function presentHarness(options: { token?: string; host?: string } 
     server,
     browser,
     deckUrl: (query = '') => `${server.url}present-en.html${query}`,
+    /** A new 1280×720 page at `url`, once labdeck's client controllers are ready. */
+    open: async (url: string): Promise<Page> => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(url);
+      await page.waitForSelector('html[data-labdeck-ready="true"]');
+      return page;
+    },
     close: async () => {
       await browser.close();
       await server.close();

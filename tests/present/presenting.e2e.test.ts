@@ -11,12 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h?.close());
 
-async function open(url: string): Promise<Page> {
-  const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(url);
-  await page.waitForSelector('html[data-labdeck-ready="true"]');
-  return page;
-}
+const open = (url: string): Promise<Page> => h.open(url);
 
 const slideIds = (page: Page) =>
   page.evaluate(() => (window as any).Reveal.getSlides().map((s: Element) => s.getAttribute('data-slide-id')));

@@ -13,12 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h?.close());
 
-async function open(url: string): Promise<Page> {
-  const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(url);
-  await page.waitForSelector('html[data-labdeck-ready="true"]');
-  return page;
-}
+const open = (url: string): Promise<Page> => h.open(url);
 /** Presenter moves to a slide by id, the way a click or a key would. */
 const go = (page: Page, id: string) =>
   page.evaluate((target) => {

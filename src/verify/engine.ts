@@ -138,8 +138,9 @@ export async function runUnit(unit: Unit, o: EngineOptions): Promise<UnitResult>
             attempt++;
             const choice = o.interactive && attempt === 1 ? await o.interactive.before(sp, step, i) : 'run';
             if (choice === 'quit') {
+              // This step here; the rest of the slide with the other steps after the loop.
               stopped = 'interrupted';
-              skipSlide(sp, 'not run: quit', i);
+              report(sp.slide, info, { status: 'skipped', reason: 'not run: quit' }, 0);
               ok = false;
               break;
             }

@@ -33,9 +33,23 @@
       slideNumber: function (slide) {
         var section = slide || deck.getCurrentSlide();
         var n = section && section.getAttribute('data-number');
+        if (!n && section && section.hasAttribute('data-inserted')) n = insertedNumber(section);
         return [prefix + (n || deck.getIndices(section).h + 1)];
       },
     });
+
+    // An English slide standing in for a missing translation is not part of the deck's
+    // numbering: it shows the number of the slide before it with a letter (12a, 12b…).
+    function insertedNumber(section) {
+      var i = all.indexOf(section);
+      var letters = 0;
+      for (var j = i; j >= 0; j--) {
+        var n = all[j].getAttribute('data-number');
+        if (n) return n + String.fromCharCode(96 + Math.min(letters, 26));
+        letters++;
+      }
+      return '0' + String.fromCharCode(96 + Math.min(letters, 26));
+    }
 
     function visible(section) {
       if (!shown && section.classList.contains('extra-details')) return false;

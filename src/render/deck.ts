@@ -88,6 +88,15 @@ function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[
   return out;
 }
 
+/** Lower case, letters (accents kept) and digits, dashes between words. */
+function titleAnchor(title: string): string {
+  return title
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
 /** A deck as one HTML page for Reveal. Pure: the only outside facts come in through options. */
 export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const locale = options.locale ?? loadLocale(deck.lang);
@@ -105,6 +114,18 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       names.add(slide.name);
       anchorOf.set(slide, slide.name);
     }
+  }
+  // Unnamed author slides are reachable by their title (`#/viewing-container-output`): a deep
+  // link that survives slides added elsewhere, unlike `#/12`. Repeated titles get -2, -3…
+  const inserted = new Set(placed.filter((p) => p.inserted).map((p) => p.slide));
+  for (const slide of slides) {
+    if (anchorOf.has(slide) || slide.kind !== 'author' || inserted.has(slide) || !slide.title) continue;
+    const base = titleAnchor(slide.title.text);
+    if (!base) continue;
+    let anchor = base;
+    for (let n = 2; names.has(anchor); n++) anchor = `${base}-${n}`;
+    names.add(anchor);
+    anchorOf.set(slide, anchor);
   }
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
   const fileProblems = options.lenient ? fileProblemsBySlide(deck) : undefined;

@@ -95,4 +95,12 @@ describe('the French deck next to the English one', () => {
     expect((await current(page)).id).toMatch(/^en\/k8s\/kubectl-run\.md:/);
     await page.close();
   });
+
+  it('opens a slide by its title anchor, a deep link that survives slides added elsewhere', async () => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await p.goto(`${server.url}kubernetes-en.html#/viewing-container-output`);
+    await p.waitForSelector('html[data-labdeck-ready="true"]');
+    expect((await current(p)).title).toBe('Viewing container output');
+    await p.close();
+  });
 });

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../bin/labdeck.js');
+const plan = (deck: string) => spawnSync(process.execPath, [BIN, 'verify', '--plan', '--transcripts', `content/decks/${deck}.yml`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+describe('what cannot run here says why (imported French decks)', () => {
+  it('TP4: Docker, the private registry and the learner node address are skipped with a reason', () => {
+    const r = plan('tp4-fr');
+    expect(r.status).toBe(0);
+    const out = r.stdout + r.stderr;
+    for (const command of ['docker compose build', 'docker compose push', 'docker image push']) {
+      const line = out.split('\n').findIndex((l) => l.includes(command));
+      expect(line, command).toBeGreaterThan(0);
+      const slide = out.split('\n').slice(0, line).reverse().find((l) => /^\s+slide \d+\/\d+/.test(l))!;
+      expect(slide, command).toMatch(/\[skip: needs Docker and the course's private registry/);
+    }
+    expect(out).toMatch(/\[skip: needs the learner's node address and NodePort[^\]]*\]\n\s+fr\/tp4\/tp4\.md:\d+\s+\$ curl 172\.31\.20\.49:32328/);
+  });
+
+  it('intro: minikube, kubectl proxy and the interactive pod session are skipped with a reason', () => {
+    const out = plan('intro-fr').stdout;
+    expect(out).toMatch(/\[skip: needs minikube[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ minikube start/);
+    expect(out).toMatch(/\[skip: needs `kubectl proxy`[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ curl http:\/\/localhost:8001\/version/);
+    expect(out).toMatch(/\[skip: the transcript runs inside the pod[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ curl localhost:8080/);
+  });
+});

@@ -1,14 +1,18 @@
 /**
- * `toc-` anchors that keep accented letters and digits (markmaker dropped them:
- * "Déployer" became `toc-dployer`). Unicode letters and digits stay; other runs become `-`.
+ * The one slug rule of labdeck's anchors and keys: lower case, Unicode letters and digits kept
+ * (markmaker dropped them: "Déployer" became `toc-dployer`), other runs become `-`.
  */
-export function anchorFor(title: string): string {
-  const slug = title
+export function slug(text: string): string {
+  return text
     .normalize('NFC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  return `toc-${slug || 'chapter'}`;
+}
+
+/** `toc-` anchor of a chapter title. */
+export function anchorFor(title: string): string {
+  return `toc-${slug(title) || 'chapter'}`;
 }
 
 /** Hands out anchors, suffixing `-2`, `-3`… to repeated ones. */

@@ -1,6 +1,7 @@
 import type { Definition, SourceFile } from '../model/chapter.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Slide } from '../model/slide.ts';
+import { normalizeLabel } from '../parse/index.ts';
 import { alignSlides, type Anchor } from './align.ts';
 import { classify } from './classify.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -22,7 +23,7 @@ export interface Side {
 export function side(path: string, file: SourceFile | undefined): Side {
   const definitions = new Map<string, Definition>();
   for (const d of file?.definitions ?? []) {
-    const id = d.label.trim().replace(/\s+/g, ' ').toLowerCase();
+    const id = normalizeLabel(d.label);
     if (!definitions.has(id)) definitions.set(id, d);
   }
   // Only authors' slides are translated: generated ones (title, TOC) come from the manifest,

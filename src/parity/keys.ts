@@ -1,3 +1,4 @@
+import { slug } from '../manifest/anchor.ts';
 import type { Slide } from '../model/slide.ts';
 
 /**
@@ -13,12 +14,4 @@ export function slideKeys(slides: readonly Slide[]): string[] {
     seen.set(base, n);
     return n === 1 ? base : `${base}~${n}`;
   });
-}
-
-export function slug(text: string): string {
-  return text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
 }

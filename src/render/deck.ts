@@ -1,3 +1,4 @@
+import { slug } from '../manifest/anchor.ts';
 import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
@@ -88,15 +89,6 @@ function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[
   return out;
 }
 
-/** Lower case, letters (accents kept) and digits, dashes between words. */
-function titleAnchor(title: string): string {
-  return title
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
 /** A deck as one HTML page for Reveal. Pure: the only outside facts come in through options. */
 export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const locale = options.locale ?? loadLocale(deck.lang);
@@ -120,7 +112,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const inserted = new Set(placed.filter((p) => p.inserted).map((p) => p.slide));
   for (const slide of slides) {
     if (anchorOf.has(slide) || slide.kind !== 'author' || inserted.has(slide) || !slide.title) continue;
-    const base = titleAnchor(slide.title.text);
+    const base = slug(slide.title.text);
     if (!base) continue;
     let anchor = base;
     for (let n = 2; names.has(anchor); n++) anchor = `${base}-${n}`;

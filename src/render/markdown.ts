@@ -10,6 +10,7 @@ import type { Definition } from '../model/chapter.ts';
 import type { Deck, DeckValues } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline } from '../model/slide.ts';
+import { normalizeLabel } from '../parse/index.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { t, type Locale } from './locale.ts';
 
@@ -268,7 +269,7 @@ function anchorHref(ctx: MarkdownContext, anchor: string, node: { position?: Nod
 }
 
 function lookupDefinition(definitions: Map<string, Definition>, node: LinkReference | ImageReference): Definition | undefined {
-  const label = (node.label ?? node.identifier).trim().replace(/\s+/g, ' ').toLowerCase();
+  const label = normalizeLabel(node.label ?? node.identifier);
   return definitions.get(label) ?? definitions.get(node.identifier);
 }
 

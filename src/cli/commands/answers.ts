@@ -6,14 +6,12 @@ import { shellRunner } from '../../answers/run.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { unwritableReason, writeFileAtomically } from '../../present/output-file.ts';
 import { printDiagnostics } from './build.ts';
+import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerAnswers: RegisterCommand = (program, setExit) => {
   const answers = program.command('answers').description('Answers files of lab sheets: [AnswerN] questions, graded by hidden checks (see docs/IMPORT.md)');
-  const fail = (message: string, hint: string) => {
-    process.stderr.write(`error: ${message}\n    hint: ${hint}\n`);
-    setExit(2);
-  };
+  const fail = failer(setExit, 2);
 
   answers
     .command('template')

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
-import pc from 'picocolors';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { BrowserMissingError } from '../../present/browser.ts';
 import { resolveDeckRef } from '../../present/deck-ref.ts';
 import { checkLayout } from '../../present/layout-check.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
+import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerCheck: RegisterCommand = (program, setExit) => {
@@ -14,10 +14,7 @@ export const registerCheck: RegisterCommand = (program, setExit) => {
     .description('Visit every slide in headless Chromium; report content that overflows the 16:9 frame and titles that wrap')
     .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
     .action(async (deckRef: string) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
-        setExit(1);
-      };
+      const fail = failer(setExit);
       const deck = resolveDeckRef(deckRef);
       if (!deck.ok) return fail(deck.message, deck.hint);
       const bar = process.stderr.isTTY

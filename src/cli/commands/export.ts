@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
-import pc from 'picocolors';
 import { BrowserMissingError } from '../../present/browser.ts';
 import { resolveDeckRef } from '../../present/deck-ref.ts';
 import { exportPdf } from '../../present/export-pdf.ts';
 import { unwritableReason } from '../../present/output-file.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
+import { failer, outputFor } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 const PHASES = ['build', 'layout', 'print', 'done'] as const;
@@ -34,13 +34,10 @@ export const registerExport: RegisterCommand = (program, setExit) => {
     .option('--notes', 'add the speaker notes, on a page after each slide')
     .option('--no-extra-details', 'leave out the extra-details slides')
     .action(async (deckRef: string, opts: { out?: string; steps?: boolean; notes?: boolean; extraDetails: boolean }) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
-        setExit(1);
-      };
+      const fail = failer(setExit);
       const deck = resolveDeckRef(deckRef);
       if (!deck.ok) return fail(deck.message, deck.hint);
-      const out = opts.out ?? `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.pdf`;
+      const out = opts.out ?? outputFor(deckRef, 'pdf');
       const reason = unwritableReason(out);
       if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
       const bar = phaseBar();

@@ -2,6 +2,7 @@ import { hasErrors } from '../../model/diagnostic.ts';
 import { parseShape, SHAPES } from '../../import/index.ts';
 import { runImport } from '../../import/io.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
+import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerImport: RegisterCommand = (program, setExit) => {
@@ -14,10 +15,7 @@ export const registerImport: RegisterCommand = (program, setExit) => {
     .option('-o, --out <file>', 'the Markdown file to write (e.g. content/fr/intro/kubernetes.md); stdout when absent')
     .option('--force', 'overwrite --out if it exists')
     .action((file: string, opts: { as?: string; lang: string; out?: string; force?: boolean }) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`error: ${message}\n    hint: ${hint}\n`);
-        setExit(2);
-      };
+      const fail = failer(setExit, 2);
       const lang = opts.lang.toLowerCase();
       if (lang !== 'fr' && lang !== 'en') return fail(`--lang must be fr or en, not ${opts.lang}`, 'labdeck import notes.txt --as notes --lang fr');
       let shape;

@@ -5,6 +5,7 @@ import { resolveDeckRef, DECKS_DIR } from '../../present/deck-ref.ts';
 import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
 import { unwritableReason, writeFileAtomically } from '../../present/output-file.ts';
 import { printDiagnostics } from './build.ts';
+import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerOutline: RegisterCommand = (program, setExit) => {
@@ -16,10 +17,7 @@ export const registerOutline: RegisterCommand = (program, setExit) => {
     .option('--format <format>', 'md or html (default: from --out extension, else md)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (decks: string[], opts: { lang: string; format?: string; out?: string }) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`error: ${message}\n    hint: ${hint}\n`);
-        setExit(1);
-      };
+      const fail = failer(setExit);
       const lang = opts.lang.toLowerCase();
       if (lang !== 'en' && lang !== 'fr') return fail(`--lang must be en or fr, not ${opts.lang}`, 'labdeck outline --lang fr');
       const format = opts.format ?? (opts.out && /\.html?$/i.test(extname(opts.out)) ? 'html' : 'md');

@@ -1,8 +1,8 @@
-import pc from 'picocolors';
 import { resolveDeckRef } from '../../present/deck-ref.ts';
 import { unwritableReason } from '../../present/output-file.ts';
 import { packDeck } from '../../present/pack.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
+import { failer, outputFor } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerPack: RegisterCommand = (program, setExit) => {
@@ -12,13 +12,10 @@ export const registerPack: RegisterCommand = (program, setExit) => {
     .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
     .option('-o, --out <file>', 'zip to write (default: <deck>.zip)')
     .action(async (deckRef: string, opts: { out?: string }) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
-        setExit(1);
-      };
+      const fail = failer(setExit);
       const deck = resolveDeckRef(deckRef);
       if (!deck.ok) return fail(deck.message, deck.hint);
-      const out = opts.out ?? `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.zip`;
+      const out = opts.out ?? outputFor(deckRef, 'zip');
       const reason = unwritableReason(out);
       if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
       let result;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { OUTPUT_MARKER, displayPath } from '../../render/write.ts';
 import { isLoopback, ServeError, startServer } from '../../server/serve.ts';
+import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const registerServe: RegisterCommand = (program, setExit) => {
@@ -15,10 +16,7 @@ export const registerServe: RegisterCommand = (program, setExit) => {
     .option('-p, --port <port>', 'port', '8080')
     .option('--token <token>', 'secret the presenter and audience pages pass as ?token= (generated off loopback)')
     .action(async (dir: string, opts: { host: string; port: string; token?: string }) => {
-      const fail = (message: string, hint: string) => {
-        process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
-        setExit(1);
-      };
+      const fail = failer(setExit);
       const root = resolve(dir);
       if (!existsSync(join(root, OUTPUT_MARKER)))
         return fail(`${displayPath(root)} is not a built site (no ${OUTPUT_MARKER})`, `build it first: labdeck build --out ${dir}`);

@@ -11,11 +11,17 @@ import { directivesInComment } from './directives.ts';
 import { lex, type Token } from './lexer.ts';
 import { LineIndex } from './line-index.ts';
 import { normalizeLabel, parseTokens, type MarkdownContext } from './markdown.ts';
+import { markdownToMdast } from './mdast-from-tokens.ts';
 import { findMojibake } from './mojibake.ts';
 import { notesMetadata } from './notes.ts';
 import { extractProperties, splitParts, type RawPart } from './parts.ts';
 
 export { normalizeLabel } from './markdown.ts';
+
+/** Markdown that lives outside a file (a manifest value such as `chat:`), by the parser's own rules. */
+export function parseMarkdown(text: string): Root {
+  return markdownToMdast({ text, lines: new LineIndex(text), start: 0, source: text, labels: [] });
+}
 export { findMojibake, repairMojibake } from './mojibake.ts';
 
 export interface ParseOptions {

@@ -3,14 +3,11 @@ import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference
 import type { Point } from 'unist';
 import { toHtml } from 'hast-util-to-html';
 import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import type { Definition } from '../model/chapter.ts';
 import type { Deck, DeckValues } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline } from '../model/slide.ts';
-import { normalizeLabel } from '../parse/index.ts';
+import { normalizeLabel, parseMarkdown } from '../parse/index.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { t, type Locale } from './locale.ts';
 
@@ -274,13 +271,12 @@ function lookupDefinition(definitions: Map<string, Definition>, node: LinkRefere
 }
 
 const inlineCache = new Map<string, PhrasingContent[]>();
-const inlineParser = unified().use(remarkParse).use(remarkGfm);
 
 /** A manifest value written in Markdown (`chat: "[Slack](https://…)"`), as phrasing content. */
 function inlineMarkdown(value: string): PhrasingContent[] {
   let children = inlineCache.get(value);
   if (!children) {
-    const tree = inlineParser.parse(value) as Root;
+    const tree = parseMarkdown(value);
     children = tree.children.flatMap((n) => (n.type === 'paragraph' ? n.children : []));
     inlineCache.set(value, children);
   }

@@ -1,11 +1,9 @@
 import type { Root, RootContent } from 'mdast';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import type { Deck, DeckSlide, SlideKind } from '../../src/model/index.ts';
+import { parseMarkdown } from '../../src/parse/index.ts';
 
-/** Hand-built model objects, so renderer tests do not depend on the parser's internals. */
-export const md = (text: string): Root => unified().use(remarkParse).use(remarkGfm).parse(text) as Root;
+/** Hand-built model objects (slide trees through the parser's public `parseMarkdown`, not its slide splitting). */
+export const md = (text: string): Root => parseMarkdown(text);
 
 export function slide(id: string, parts: (string | Root)[], extra: Partial<DeckSlide> = {}): DeckSlide {
   const position = { file: 'en/k8s/test.md', line: 10, column: 1 };

@@ -1,19 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { contentTree as deck, removeContentTrees } from '../content-tree.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/labdeck.js');
+afterAll(removeContentTrees);
 
-function deck(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'labdeck-lint-'));
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), t);
-  }
-  return dir;
-}
 const lint = (...args: string[]) => spawnSync(process.execPath, [BIN, 'lint', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('labdeck lint', () => {

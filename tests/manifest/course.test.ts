@@ -1,19 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { courseDiagnostics, findManifests, loadCourse, ParseCache } from '../../src/manifest/index.ts';
 import { anchorFor } from '../../src/manifest/anchor.ts';
+import { contentTree as tree, removeContentTrees } from '../content-tree.ts';
 
-/** Writes a throw-away content tree and returns its folder. */
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'labdeck-manifest-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+afterAll(removeContentTrees);
 
 const codes = async (dir: string, manifests = ['deck.yml']) => courseDiagnostics(await loadCourse(manifests.map((m) => join(dir, m)), { env: {} })).map((d) => `${d.severity} ${d.code} ${d.position.file}:${d.position.line}`);
 

@@ -1,22 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/render/build.ts';
+import { contentTree, removeContentTrees } from '../content-tree.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'labdeck-anchors-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function write(files: Record<string, string>): void {
-  for (const [p, t] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), t);
-  }
-}
+afterAll(removeContentTrees);
 
 describe('slide anchors', () => {
   it('use name: when set, else the title (accents kept, repeats numbered), unique in the deck', async () => {
-    write({
+    const dir = contentTree({
       'deck.yml': 'exclude: []\ncontent:\n- a.md\n',
       'a.md': '## Déployer\n\n---\n\nname: déployer\n\n## Named\n\n---\n\n## Déployer\n\n---\n\nno title here\n',
     });

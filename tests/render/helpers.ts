@@ -1,25 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { buildSite, type BuildReport } from '../../src/render/build.ts';
+import { join } from 'node:path';
+import { contentTree, removeContentTrees } from '../content-tree.ts';
 
-const made: string[] = [];
-
-/** Removes every content tree made by `contentTree` and its `-out`/`-site` output siblings (call in `afterAll`). */
-export function removeContentTrees(): void {
-  for (const dir of made.splice(0)) for (const d of [dir, `${dir}-out`, `${dir}-site`]) rmSync(d, { recursive: true, force: true });
-}
-
-/** Writes a throw-away content tree (paths relative to it) and returns its folder. */
-export function contentTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'labdeck-render-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+export { contentTree, removeContentTrees };
 
 export const manifest = (lang: 'en' | 'fr', files: string[], extra = ''): string =>
   `title: Test deck\nlang: ${lang}\nroot: ..\nexclude: [self-paced]\n${extra}content:\n${files.map((f) => `- ${f}`).join('\n')}\n`;

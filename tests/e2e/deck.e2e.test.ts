@@ -1,38 +1,17 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deck } from '../../src/model/deck.ts';
+import { launchChromium } from '../../src/present/browser.ts';
 import { buildSite } from '../../src/render/build.ts';
+import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';
 
 /**
  * The built English seed deck in real Chromium (Debian's), served from a loopback static server:
  * what a trainer sees when presenting. One browser for the whole file (2 cores).
  */
-
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
-
-/** Static files under `root` on 127.0.0.1, a free port. */
-async function serve(root: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
-    try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
 
 /** Distinct RGB colours of a PNG screenshot (8-bit RGB/RGBA, not interlaced: what Chromium writes). */
 export function pngColours(png: Buffer): number {
@@ -81,7 +60,7 @@ export function pngColours(png: Buffer): number {
 
 describe('English seed deck in Chromium', () => {
   let site: string;
-  let server: Server;
+  let server: RunningServer;
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -97,8 +76,9 @@ describe('English seed deck in Chromium', () => {
     expect(seed.ok).toBe(true);
     deck = seed.course.decks[0]!;
     expect((await buildSite({ manifests: [join(notes, 'decks/notes.yml')], outDir: join(site, 'notes') })).ok).toBe(true);
-    ({ server, url: base } = await serve(site));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+    server = await startServer({ root: site, port: 0 });
+    base = server.url;
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     // Anything not on the loopback server would be a CDN or a remote font: the deck must work offline.
     const remote: string[] = [];
@@ -113,7 +93,7 @@ describe('English seed deck in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    server?.close();
+    await server?.close();
     removeContentTrees();
   });
 

@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParseCache } from '../src/manifest/index.ts';
-import { buildSite, type BuildTimings } from '../src/render/build.ts';
+import { buildSite, type BuildTimings } from '../src/build/site.ts';
 import { createCodeHighlighter } from '../src/render/highlight.ts';
 import { newRenderSession } from '../src/render/markdown.ts';
 import { writePagesInPlace } from '../src/render/write.ts';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { courseDiagnostics, loadCourse } from '../manifest/index.ts';
 import { error, hasErrors, type Diagnostic } from '../model/diagnostic.ts';
 import { parseSource } from '../parse/index.ts';
-import { resolveDeckRef } from '../present/deck-ref.ts';
+import { resolveDeckRef } from '../manifest/deck-ref.ts';
 import { findQuestions, type Question } from './questions.ts';
 
 /**

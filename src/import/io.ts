@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
 import { parseSource } from '../parse/index.ts';
-import { unwritableReason, writeFileAtomically } from '../present/output-file.ts';
+import { unwritableReason, writeFileAtomic } from '../shared/files.ts';
 import { importDocument } from './index.ts';
 import { lintImported } from './lint.ts';
 import type { ImportLang, ImportShape } from './shared.ts';
+import { toPosix } from '../shared/paths.ts';
 
 export interface ImportRequest {
   file: string;
@@ -65,7 +66,7 @@ export function runImport(req: ImportRequest): ImportOutcome {
   const diagnostics = [...result.diagnostics, ...parsed.diagnostics, ...lintImported(parsed, result.markdown)];
   const slides = parsed.slides.length;
   if (req.out === undefined) return { markdown: result.markdown, slides, diagnostics };
-  writeFileAtomically(req.out, result.markdown);
+  writeFileAtomic(req.out, result.markdown);
   return { markdown: result.markdown, written: req.out, slides, diagnostics };
 }
 
@@ -74,5 +75,5 @@ function outputPath(req: ImportRequest): string {
   if (req.out === undefined) return '<stdout>';
   const root = resolve(req.contentRoot ?? 'content');
   const rel = relative(root, resolve(req.out));
-  return rel.startsWith('..') ? req.out : rel.split(sep).join('/');
+  return rel.startsWith('..') ? req.out : toPosix(rel);
 }

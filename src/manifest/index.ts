@@ -1,20 +1,19 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck, Lang } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
 import { parseSource, normalizeLabel } from '../parse/index.ts';
+import { loadLocale, type Locale } from '../shared/locale.ts';
+import { toPosix } from '../shared/paths.ts';
 import { assembleDeck, type DeckEntry } from './assemble.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
 
 export { readManifest, type Manifest } from './manifest.ts';
 export { anchorFor } from './anchor.ts';
-
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface LoadOptions {
   /** `OVERRIDE_<key>` values; defaults to process.env. */
@@ -225,30 +224,17 @@ const DEFAULT_STRINGS: Record<Lang, GeneratedStrings> = {
 };
 
 function generatedStrings(lang: Lang, diagnostics: Diagnostic[], manifestPath: string): GeneratedStrings {
-  const file = join(PACKAGE_ROOT, 'locales', `${lang}.json`);
-  let table: Record<string, unknown> = {};
+  let locale: Locale;
   try {
-    table = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    locale = loadLocale(lang);
   } catch {
     return DEFAULT_STRINGS[lang];
   }
   const strings = { ...DEFAULT_STRINGS[lang] };
   for (const key of GENERATED_STRING_KEYS) {
-    const value = flatLookup(table, key);
+    const value = locale[key];
     if (typeof value === 'string') strings[key] = value;
     else diagnostics.push(warning('locale/missing-key', { file: manifestPath, line: 1, column: 1 }, `locales/${lang}.json has no \`${key}\`; using the built-in text`, `add "${key}" to locales/${lang}.json`));
   }
   return strings;
-}
-
-/** Keys may be flat (`"toc.title": …`) or nested (`{"toc": {"title": …}}`). */
-function flatLookup(table: Record<string, unknown>, key: string): unknown {
-  if (key in table) return table[key];
-  let node: unknown = table;
-  for (const k of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
-  return node;
-}
-
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
 }

@@ -1,6 +1,6 @@
 import type { DeckAnnotations, SlideBadge } from '../model/annotation.ts';
 import type { Deck, DeckSlide } from '../model/deck.ts';
-import { loadLocale } from '../render/locale.ts';
+import { loadLocale } from '../shared/locale.ts';
 import type { FileReport, PairReport, ParityReport } from './report.ts';
 
 export interface AnnotateOptions {

@@ -1,4 +1,5 @@
 import { formatDiagnostic } from '../model/diagnostic.ts';
+import { escapeHtml } from '../shared/html.ts';
 import type { FileReport, PairReport, ParityReport, SlideRef, Summary, WordChange } from './report.ts';
 
 export type Format = 'text' | 'json' | 'md' | 'html';
@@ -125,29 +126,27 @@ function markdown(report: ParityReport, options: FormatOptions): string {
   return lines.join('\n');
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
-
 function htmlDiff(diff: readonly WordChange[]): string {
-  return diff.map((c) => (c.added ? `<ins>${esc(c.value)}</ins>` : c.removed ? `<del>${esc(c.value)}</del>` : esc(c.value))).join('');
+  return diff.map((c) => (c.added ? `<ins>${escapeHtml(c.value)}</ins>` : c.removed ? `<del>${escapeHtml(c.value)}</del>` : escapeHtml(c.value))).join('');
 }
 
 function html(report: ParityReport): string {
   const rows = (f: FileReport) =>
     f.pairs
       .map((p) => {
-        const extra = [...details({ ...p, stale: undefined } as PairReport).map(esc), ...(p.stale ? [`<pre class="diff">${htmlDiff(p.stale.diff)}</pre>`] : [])];
-        return `<tr class="${p.severity}"><td>${esc(p.statuses.join(', '))}</td><td>${esc(slideLabel(p.en))}</td><td>${esc(slideLabel(p.fr))}</td><td>${extra.join('<br>')}</td></tr>`;
+        const extra = [...details({ ...p, stale: undefined } as PairReport).map(escapeHtml), ...(p.stale ? [`<pre class="diff">${htmlDiff(p.stale.diff)}</pre>`] : [])];
+        return `<tr class="${p.severity}"><td>${escapeHtml(p.statuses.join(', '))}</td><td>${escapeHtml(slideLabel(p.en))}</td><td>${escapeHtml(slideLabel(p.fr))}</td><td>${extra.join('<br>')}</td></tr>`;
       })
       .join('\n');
   const files = report.files
-    .map((f) => `<h2><code>${esc(f.fr)}</code> ↔ <code>${esc(f.en)}</code></h2>\n<p>${esc(summaryLine(f.summary))}</p>\n<table><thead><tr><th>Status</th><th>English</th><th>French</th><th>Details</th></tr></thead><tbody>\n${rows(f)}\n</tbody></table>`)
+    .map((f) => `<h2><code>${escapeHtml(f.fr)}</code> ↔ <code>${escapeHtml(f.en)}</code></h2>\n<p>${escapeHtml(summaryLine(f.summary))}</p>\n<table><thead><tr><th>Status</th><th>English</th><th>French</th><th>Details</th></tr></thead><tbody>\n${rows(f)}\n</tbody></table>`)
     .join('\n');
-  const problems = report.diagnostics.length ? `<h2>Problems</h2><ul>${report.diagnostics.map((d) => `<li><code>${esc(formatDiagnostic(d))}</code></li>`).join('')}</ul>` : '';
+  const problems = report.diagnostics.length ? `<h2>Problems</h2><ul>${report.diagnostics.map((d) => `<li><code>${escapeHtml(formatDiagnostic(d))}</code></li>`).join('')}</ul>` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Translation parity (${esc(report.lang)})</title>
+<html lang="en"><head><meta charset="utf-8"><title>Translation parity (${escapeHtml(report.lang)})</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}
 tr.error td:first-child{color:#b00020}tr.warning td:first-child{color:#8a6d00}tr.none td:first-child{color:#2e7d32}ins{background:#d4f8d4}del{background:#fbd4d4}pre.diff{white-space:pre-wrap;margin:0}</style></head>
-<body><h1>Translation parity (${esc(report.lang)})</h1><p>${esc(summaryLine(report.summary))}</p>
+<body><h1>Translation parity (${escapeHtml(report.lang)})</h1><p>${escapeHtml(summaryLine(report.summary))}</p>
 ${files}
 ${problems}
 </body></html>

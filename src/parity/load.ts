@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
@@ -8,6 +8,7 @@ import { findManifests, loadCourse } from '../manifest/index.ts';
 import { parseSource } from '../parse/index.ts';
 import { pairFiles, type FilePair, type ParityInput } from './index.ts';
 import { readStamps, stampPath } from './store.ts';
+import { toPosix } from '../shared/paths.ts';
 
 export interface LoadParityOptions {
   /** Content root (holds `en/`, `fr/`, `decks/`). */
@@ -68,7 +69,7 @@ export async function loadParity(options: LoadParityOptions): Promise<LoadedPari
   for (const p of pairs) for (const path of [p.en, p.fr]) if (!files.has(path)) readLoose(contentRoot, path, files);
 
   const stampFile = stampPath(contentRoot, options.lang);
-  const stamps = readStamps(stampFile, relative(contentRoot, stampFile).split(sep).join('/'));
+  const stamps = readStamps(stampFile, toPosix(relative(contentRoot, stampFile)));
   diagnostics.push(...stamps.diagnostics);
   return {
     input: { lang: options.lang, files, pairs, stamps: stamps.book, decks },
@@ -85,11 +86,11 @@ export function contentPath(contentRoot: string, target: string): string | undef
   const clean = target.replace(/[:#].*$/, '');
   for (const candidate of [resolve(clean), resolve(contentRoot, clean)]) {
     const rel = relative(contentRoot, candidate);
-    if (!rel.startsWith('..') && existsSync(candidate)) return rel.split(sep).join('/');
+    if (!rel.startsWith('..') && existsSync(candidate)) return toPosix(rel);
   }
   // A file that does not exist (yet) still names a side of a pair.
   const rel = relative(contentRoot, resolve(contentRoot, clean));
-  return rel.startsWith('..') ? undefined : rel.split(sep).join('/');
+  return rel.startsWith('..') ? undefined : toPosix(rel);
 }
 
 function markdownFiles(root: string, dir: string): string[] {

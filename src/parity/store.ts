@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { parseStampFile, serializeStampFile, type StampBook } from './stamps.ts';
 
 /** The stamp file of a language: `<content>/parity/<lang>.yml`, committed with the content. */
@@ -21,10 +22,7 @@ export function readStamps(path: string, display: string): LoadedStamps {
   return { book, diagnostics, exists: true };
 }
 
-/** Written next to the target and renamed over it, so a stamp file is never half-written. */
+/** Written atomically, so a stamp file is never half-written. */
 export function writeStamps(path: string, book: StampBook): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeStampFile(book));
-  renameSync(tmp, path);
+  writeFileAtomic(path, serializeStampFile(book));
 }

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
+import { buildSite } from '../build/site.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { buildSite } from '../render/build.ts';
 import { startServer } from '../server/serve.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import { launchChromium } from './browser.ts';
 
 export interface PdfRequest {
@@ -29,20 +30,17 @@ export function printQuery(r: Pick<PdfRequest, 'steps' | 'notes' | 'extraDetails
 
 /**
  * Deck → PDF: builds the deck into a temporary folder, serves it on loopback, lets Reveal lay
- * out its print view in headless Chromium and prints it once. The PDF is written next to its
- * destination and renamed into place, so a failure leaves no partial file.
+ * out its print view in headless Chromium and prints it once. The PDF is written atomically,
+ * so a failure leaves no partial file.
  */
 export async function exportPdf(request: PdfRequest): Promise<PdfResult> {
   const work = mkdtempSync(join(tmpdir(), 'labdeck-pdf-'));
-  const out = resolve(request.out);
-  const partial = `${out}.tmp-${process.pid}`;
   const browser = await launchChromium().catch((e) => {
     rmSync(work, { recursive: true, force: true });
     throw e;
   });
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    mkdirSync(dirname(out), { recursive: true });
     let t = performance.now();
     request.onPhase?.('build', 0);
     const report = await buildSite({ manifests: [request.manifest], outDir: join(work, 'site') });
@@ -81,12 +79,11 @@ export async function exportPdf(request: PdfRequest): Promise<PdfResult> {
     const layout = performance.now() - t;
     t = performance.now();
     request.onPhase?.('print', summary.slideCount);
-    await page.pdf({ path: partial, preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
-    renameSync(partial, out);
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true });
+    writeFileAtomic(request.out, pdf);
     request.onPhase?.('done', summary.slideCount);
     return { ok: true, pages, slides: summary.slideCount, timings: { build, layout, print: performance.now() - t } };
   } finally {
-    rmSync(partial, { force: true });
     await browser.close().catch(() => {});
     await server?.close();
     rmSync(work, { recursive: true, force: true });

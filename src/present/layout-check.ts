@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { buildSite } from '../render/build.ts';
+import { buildSite } from '../build/site.ts';
 import { startServer } from '../server/serve.ts';
 import { launchChromium } from './browser.ts';
 import { layoutDiagnostics, type Frame, type SlideMeasure } from './layout.ts';

@@ -1,9 +1,9 @@
 import type { Deck } from '../model/deck.ts';
 import type { OutlineLang } from '../model/slide.ts';
 import type { Position } from '../model/position.ts';
-import { escapeHtml } from '../render/theme.ts';
-import { deckPacing, formatMinutes } from './pacing.ts';
-import { fill, presentStrings } from './strings.ts';
+import { escapeHtml } from '../shared/html.ts';
+import { fill, presentStrings } from '../shared/locale.ts';
+import { deckPacing, formatMinutes } from '../shared/pacing.ts';
 
 export interface SyllabusEntry {
   kind: 'heading' | 'item';

@@ -1,9 +1,10 @@
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import yazl from 'yazl';
+import { buildSite } from '../build/site.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { buildSite } from '../render/build.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 
 export type PackResult = { ok: true; files: number; bytes: number; deck: string; slides: number } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -27,14 +28,11 @@ function walk(dir: string, base = dir): string[] {
 /**
  * One deck as a zip that presents from a laptop without network: the deck page, its images,
  * Reveal and the client scripts (all local, classic scripts that work from file://), under a
- * folder named after the deck. Written beside its destination then renamed into place.
+ * folder named after the deck. Written atomically: a failure leaves no partial zip.
  */
 export async function packDeck(manifest: string, out: string): Promise<PackResult> {
   const work = mkdtempSync(join(tmpdir(), 'labdeck-pack-'));
-  const target = resolve(out);
-  const partial = `${target}.tmp-${process.pid}`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
     const site = join(work, 'site');
     const report = await buildSite({ manifests: [manifest], outDir: site });
     if (!report.ok) return { ok: false, diagnostics: report.diagnostics };
@@ -44,16 +42,16 @@ export async function packDeck(manifest: string, out: string): Promise<PackResul
     for (const f of files) zip.addFile(join(site, f), `${summary.id}/${f.split('\\').join('/')}`);
     zip.addBuffer(Buffer.from(README(summary.id)), `${summary.id}/README.txt`);
     zip.end();
+    const chunks: Buffer[] = [];
     await new Promise<void>((resolvePromise, reject) => {
-      const stream = createWriteStream(partial);
-      stream.on('error', reject);
-      stream.on('close', () => resolvePromise());
-      zip.outputStream.on('error', reject).pipe(stream);
+      zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      zip.outputStream.on('error', reject);
+      zip.outputStream.on('end', () => resolvePromise());
     });
-    renameSync(partial, target);
-    return { ok: true, files: files.length + 1, bytes: statSync(target).size, deck: summary.id, slides: summary.slideCount };
+    const bytes = Buffer.concat(chunks);
+    writeFileAtomic(out, bytes);
+    return { ok: true, files: files.length + 1, bytes: bytes.length, deck: summary.id, slides: summary.slideCount };
   } finally {
-    rmSync(partial, { force: true });
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESENT_CLIENT_SCRIPTS } from '../present/client-scripts.ts';
 
 const require = createRequire(import.meta.url);
 // `reveal.js` resolves to dist/reveal.js (its exports map hides package.json).
@@ -13,6 +12,9 @@ export interface AssetCopy {
   from: string;
   to: string;
 }
+
+/** The presenting controllers (client/present-*.js), in load order, after the renderer's own. */
+export const PRESENT_CLIENT_SCRIPTS = ['present-extra.js', 'present-pacing.js', 'present-sync.js', 'present-search.js', 'present-speaker.js'] as const;
 
 /** Client controllers, in load order (core first: the others register with it). */
 export const CLIENT_SCRIPTS = ['core.js', 'toast.js', 'language-switch.js', ...PRESENT_CLIENT_SCRIPTS] as const;

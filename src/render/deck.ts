@@ -4,11 +4,12 @@ import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import { loadLocale, t, type Locale } from './locale.ts';
 import { contextId, newRenderSession, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
-import { escapeHtml, fillTemplate, scriptJson, type Theme } from './theme.ts';
-import { presentClientConfig } from '../present/client-config.ts';
+import { escapeHtml, scriptJson } from '../shared/html.ts';
+import { loadLocale, t, type Locale } from '../shared/locale.ts';
+import { presentClientConfig } from './client-config.ts';
+import { fillTemplate, type Theme } from './theme.ts';
 
 export interface RenderOptions {
   /** UI strings; defaults to `locales/<deck.lang>.json`. */

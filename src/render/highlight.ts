@@ -6,6 +6,7 @@ import {
   type DecorationItem,
   type Highlighter,
 } from 'shiki';
+import { escapeText } from '../shared/html.ts';
 
 /** Light, high-contrast: code must stay readable on a washed-out projector. */
 export const CODE_THEME = 'github-light-high-contrast';
@@ -35,19 +36,17 @@ export function extractHighlightSpans(code: string): { code: string; spans: High
   return { code: out + code.slice(last), spans };
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Plain `<pre><code>` for languages shiki does not know, highlight spans still marked. */
 export function plainCodeHtml(code: string, lang: string): string {
   const { code: text, spans } = extractHighlightSpans(code);
   let body = '';
   let last = 0;
   for (const s of spans) {
-    body += escapeHtml(text.slice(last, s.start)) + '<mark class="hl">' + escapeHtml(text.slice(s.start, s.end)) + '</mark>';
+    body += escapeText(text.slice(last, s.start)) + '<mark class="hl">' + escapeText(text.slice(s.start, s.end)) + '</mark>';
     last = s.end;
   }
-  body += escapeHtml(text.slice(last));
-  const langAttr = lang ? ` data-lang="${escapeHtml(lang)}"` : '';
+  body += escapeText(text.slice(last));
+  const langAttr = lang ? ` data-lang="${escapeText(lang)}"` : '';
   return `<pre class="plain"${langAttr}><code>${body}</code></pre>`;
 }
 

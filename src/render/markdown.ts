@@ -9,7 +9,7 @@ import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline } from '../model/slide.ts';
 import { normalizeLabel, parseMarkdown } from '../parse/index.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import { t, type Locale } from './locale.ts';
+import { t, type Locale } from '../shared/locale.ts';
 
 /** What turning one slide's Markdown into HTML needs to know about the deck and the build. */
 export interface MarkdownContext {

@@ -1,7 +1,8 @@
 import type { Deck, DeckSlide, Lang } from '../model/deck.ts';
-import { loadLocale, t, type Locale } from './locale.ts';
-import { escapeHtml, fillTemplate, type Theme } from './theme.ts';
-import { deckDuration } from '../present/client-config.ts';
+import { escapeHtml } from '../shared/html.ts';
+import { loadLocale, t, type Locale } from '../shared/locale.ts';
+import { deckDuration } from '../shared/pacing.ts';
+import { fillTemplate, type Theme } from './theme.ts';
 
 /** What the site index shows of one built deck. */
 export interface DeckSummary {
@@ -13,7 +14,7 @@ export interface DeckSummary {
   slideCount: number;
   group?: string;
   variant?: string;
-  /** Estimated presenting time, in the deck's language (src/present/pacing.ts). */
+  /** Estimated presenting time, in the deck's language (src/shared/pacing.ts). */
   duration?: string;
 }
 

@@ -4,7 +4,7 @@ import type { SlideBadge } from '../model/annotation.ts';
 import type { DeckSlide } from '../model/deck.ts';
 import { formatPosition } from '../model/position.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { t } from './locale.ts';
+import { t } from '../shared/locale.ts';
 import { fragmentHtml, type MarkdownContext } from './markdown.ts';
 
 export interface SlideRenderOptions {

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-export const THEMES_DIR = fileURLToPath(new URL('../../themes/', import.meta.url));
+import { THEMES_DIR } from '../shared/paths.ts';
 
 /** A theme folder: page templates with `{{slot}}`s, and static files copied to `assets/theme/`. */
 export interface Theme {
@@ -30,9 +28,3 @@ export function loadTheme(name = 'default', dir = THEMES_DIR): Theme {
 export function fillTemplate(template: string, slots: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => slots[name] ?? whole);
 }
-
-export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** JSON inside `<script>`: `<` escaped so no string can close the element. */
-export const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');

@@ -1,5 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../shared/files.ts';
+import { isInside } from '../shared/paths.ts';
 import { clientAssets, revealAssets, type AssetCopy } from './assets.ts';
 import type { RenderedSite } from './site.ts';
 import { THEME_TEMPLATES, type Theme } from './theme.ts';
@@ -28,8 +31,7 @@ function themeFiles(dir: string, prefix = ''): string[] {
  */
 export function checkOutputFolder(outDir: string, contentRoot: string): void {
   const out = resolve(outDir);
-  const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (inside(resolve(contentRoot), out) || inside(process.cwd(), out) || inside(out, resolve(contentRoot))) {
+  if (isInside(resolve(contentRoot), out) || isInside(process.cwd(), out) || isInside(out, resolve(contentRoot))) {
     throw new OutputFolderError(`refusing to build into ${outDir}: it contains or is inside the content folder or the working directory`);
   }
   if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, OUTPUT_MARKER))) {
@@ -60,22 +62,27 @@ function writeInto(dir: string, site: RenderedSite, contentRoot: string, theme: 
 
 /**
  * Writes the whole site into a temporary sibling folder, then swaps it in, so readers (and a
- * failed build) never see a half-written output. Returns the number of files written.
+ * failed build) never see a half-written output. Returns the number of files written. The new
+ * folder gets the permissions of the one it replaces (a first build: the umask's, like mkdir).
  */
 export function writeSiteAtomically(site: RenderedSite, outDir: string, contentRoot: string, theme: Theme): number {
   const out = resolve(outDir);
   checkOutputFolder(out, contentRoot);
   mkdirSync(dirname(out), { recursive: true });
-  const tmp = mkdtempSync(join(dirname(out), `${basename(out)}.tmp-`));
+  // Not mkdtemp: its 0700 would become the output folder's mode once swapped in.
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = join(dirname(out), `${basename(out)}.tmp-${suffix}`);
+  mkdirSync(tmp);
   let files: number;
   try {
     files = writeInto(tmp, site, contentRoot, theme);
+    if (existsSync(out)) chmodSync(tmp, statSync(out).mode & 0o7777);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   // Two renames: a directory cannot replace a non-empty one in one step.
-  const old = existsSync(out) ? `${tmp.replace('.tmp-', '.old-')}` : undefined;
+  const old = existsSync(out) ? join(dirname(out), `${basename(out)}.old-${suffix}`) : undefined;
   if (old) renameSync(out, old);
   try {
     renameSync(tmp, out);
@@ -95,11 +102,8 @@ export function writeSiteAtomically(site: RenderedSite, outDir: string, contentR
 export function writePagesInPlace(site: RenderedSite, outDir: string, contentRoot: string): number {
   let files = 0;
   for (const [rel, html] of site.pages) {
-    const path = join(outDir, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, html);
-    renameSync(tmp, path);
+    // Not flushed to disk: the next rebuild rewrites it anyway; the rename alone keeps it whole.
+    writeFileAtomic(join(outDir, rel), html, { durable: false });
     files++;
   }
   for (const [from, to] of site.images) {
@@ -112,6 +116,3 @@ export function writePagesInPlace(site: RenderedSite, outDir: string, contentRoo
   }
   return files;
 }
-
-/** Relative path from the output folder, for messages. */
-export const displayPath = (p: string): string => relative(process.cwd(), p) || '.';

@@ -1,18 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { buildSite, type BuildReport } from '../build/site.ts';
 import { ParseCache } from '../manifest/index.ts';
 import type { Course } from '../model/course.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { buildSite, type BuildReport } from '../render/build.ts';
 import { sharedCodeHighlighter } from '../render/highlight.ts';
-import { clearLocaleCache } from '../render/locale.ts';
 import { newRenderSession } from '../render/markdown.ts';
 import { writePagesInPlace } from '../render/write.ts';
+import { clearLocaleCache } from '../shared/locale.ts';
+import { isInside, LOCALES_DIR, THEMES_DIR } from '../shared/paths.ts';
 import { startServer, type RunningServer } from './serve.ts';
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EVENTS_PATH = '/__labdeck/events';
 export const FOLLOW_PATH = '/__labdeck/follow';
 
@@ -102,7 +101,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     // One rebuild at a time, in order: a change during a rebuild waits for it.
     const next = queue.then(async () => {
       started = performance.now();
-      const everything = changed.some((p) => isUnder(p, join(PACKAGE_ROOT, 'themes')) || isUnder(p, join(PACKAGE_ROOT, 'locales')));
+      const everything = changed.some((p) => isInside(p, THEMES_DIR) || isInside(p, LOCALES_DIR));
       if (everything) clearLocaleCache();
       const manifests = everything ? options.manifests : affectedManifests(last.course, options.manifests, changed);
       const report = await buildSite({ ...common, manifests, ...(everything ? { outDir } : {}) });
@@ -124,9 +123,9 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     return next;
   };
 
-  const watcher: FSWatcher = watch([last.course.root, ...options.manifests.map((m) => dirname(resolve(m))), join(PACKAGE_ROOT, 'themes'), join(PACKAGE_ROOT, 'locales')], {
+  const watcher: FSWatcher = watch([last.course.root, ...options.manifests.map((m) => dirname(resolve(m))), THEMES_DIR, LOCALES_DIR], {
     ignoreInitial: true,
-    ignored: (p: string) => isUnder(p, outDir) || /(^|[/\\])(\.git|node_modules)([/\\]|$)/.test(p) || /\.tmp$|~$/.test(p),
+    ignored: (p: string) => isInside(p, outDir) || /(^|[/\\])(\.git|node_modules)([/\\]|$)/.test(p) || /\.tmp$|~$/.test(p),
     awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 },
   });
   let pending = new Set<string>();
@@ -160,8 +159,6 @@ export class DevBuildError extends Error {
     super('the initial build failed');
   }
 }
-
-const isUnder = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 
 /**
  * The manifests to rebuild for changed files: decks that include a changed file or are a changed

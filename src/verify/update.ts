@@ -1,9 +1,10 @@
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch, diffArrays } from 'diff';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
 import { parseSource } from '../parse/index.ts';
+import { writeFileAtomic } from '../shared/files.ts';
 import type { VerifyEvent } from './events.ts';
 import { compareOutput, normalizeOutput } from './match.ts';
 import type { TranscriptOutput, Unit } from './step.ts';
@@ -124,7 +125,7 @@ function structureChange(before: string, after: string, path: string, edits: rea
   return undefined;
 }
 
-/** Writes each file once (temporary file + rename, mode kept) and returns a unified diff per file. */
+/** Writes each file once (atomically, mode kept) and returns a unified diff per file. */
 export function writeEdits(edits: readonly OutputEdit[]): { written: { file: string; edits: number; patch: string }[]; diagnostics: Diagnostic[] } {
   const byFile = new Map<string, OutputEdit[]>();
   for (const e of edits) byFile.set(join(e.root, e.file), [...(byFile.get(join(e.root, e.file)) ?? []), e]);
@@ -138,16 +139,9 @@ export function writeEdits(edits: readonly OutputEdit[]): { written: { file: str
       diagnostics.push(r.error);
       continue;
     }
-    const tmp = `${abs}.labdeck-update-${process.pid}`;
     try {
-      writeFileSync(tmp, r.text, { mode: statSync(abs).mode & 0o7777 });
-      renameSync(tmp, abs);
+      writeFileAtomic(abs, r.text);
     } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* never written */
-      }
       diagnostics.push(error('verify/update', fileEdits[0]!.position, `could not write ${path}: ${(e as Error).message}`, undefined));
       continue;
     }

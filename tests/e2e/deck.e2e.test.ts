@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deck } from '../../src/model/deck.ts';
 import { launchChromium } from '../../src/present/browser.ts';
-import { buildSite } from '../../src/render/build.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';
 

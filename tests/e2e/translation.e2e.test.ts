@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Course } from '../../src/model/course.ts';
 import { launchChromium } from '../../src/present/browser.ts';
-import { buildSite } from '../../src/render/build.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 
 /**

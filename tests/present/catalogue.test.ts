@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deckPacing, formatMinutes } from '../../src/present/pacing.ts';
-import { buildAnnotations } from '../../src/parity/build.ts';
-import { buildSite } from '../../src/render/build.ts';
+import { deckPacing, formatMinutes } from '../../src/shared/pacing.ts';
+import { buildAnnotations } from '../../src/parity/annotations.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { slidesWithInsertions } from '../../src/render/deck.ts';
 
 describe('site catalogue', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildSite } from '../../src/render/build.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { launchChromium } from '../../src/present/browser.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 

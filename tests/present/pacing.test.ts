@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCourse } from '../../src/manifest/index.ts';
-import { DEFAULT_RATES, deckPacing, formatMinutes, paceKind } from '../../src/present/pacing.ts';
+import { DEFAULT_RATES, deckPacing, formatMinutes, paceKind } from '../../src/shared/pacing.ts';
 import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../src/present/outline.ts';
 
 const FIXTURE = 'tests/present/fixtures/content/decks/present-en.yml';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/render/build.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 
 afterAll(removeContentTrees);

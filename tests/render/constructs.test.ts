@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDeck } from '../../src/render/deck.ts';
 import { extractHighlightSpans, sharedCodeHighlighter, type CodeHighlighter } from '../../src/render/highlight.ts';
-import { loadLocale } from '../../src/render/locale.ts';
+import { loadLocale } from '../../src/shared/locale.ts';
 import { loadTheme } from '../../src/render/theme.ts';
-import { buildSite } from '../../src/render/build.ts';
+import { buildSite } from '../../src/build/site.ts';
 import { deck, slide } from './fixtures.ts';
 import { attr, authorSections as allAuthorSections, contentTree, removeContentTrees, count, manifest, renderChapter, visibleText } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type BuildReport } from '../../src/render/build.ts';
+import { buildSite, type BuildReport } from '../../src/build/site.ts';
 import { outlineOf, sectionsOf, visibleText } from './helpers.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { buildSite, type BuildReport } from '../../src/render/build.ts';
+import { buildSite, type BuildReport } from '../../src/build/site.ts';
 import { join } from 'node:path';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 

@@ -4,7 +4,7 @@ import { answersTemplate, gradeAnswers, parseAnswers, type Grade } from '../../a
 import { loadQuestions } from '../../answers/load.ts';
 import { shellRunner } from '../../answers/run.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
-import { unwritableReason, writeFileAtomically } from '../../present/output-file.ts';
+import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
 import { printDiagnostics } from './build.ts';
 import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
@@ -31,7 +31,7 @@ export const registerAnswers: RegisterCommand = (program, setExit) => {
       const json = answersTemplate(questions);
       if (opts.out === undefined) process.stdout.write(json);
       else {
-        writeFileAtomically(opts.out, json);
+        writeFileAtomic(opts.out, json);
         process.stderr.write(`${opts.out}: ${questions.length} answers to fill in (${questions.filter((q) => q.check).length} checked automatically)\n`);
       }
       setExit(0);

@@ -3,8 +3,9 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { findManifests } from '../../manifest/index.ts';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../model/diagnostic.ts';
-import { buildSite, type BuildReport } from '../../render/build.ts';
-import { displayPath, OutputFolderError } from '../../render/write.ts';
+import { buildSite, type BuildReport } from '../../build/site.ts';
+import { OutputFolderError } from '../../render/write.ts';
+import { displayPath } from '../../shared/paths.ts';
 import type { RegisterCommand } from './index.ts';
 
 export const DEFAULT_DECKS_DIR = 'content/decks';

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { BrowserMissingError } from '../../present/browser.ts';
-import { resolveDeckRef } from '../../present/deck-ref.ts';
+import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { checkLayout } from '../../present/layout-check.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
 import { failer } from './fail.ts';

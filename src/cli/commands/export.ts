@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 import { BrowserMissingError } from '../../present/browser.ts';
-import { resolveDeckRef } from '../../present/deck-ref.ts';
+import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { exportPdf } from '../../present/export-pdf.ts';
-import { unwritableReason } from '../../present/output-file.ts';
+import { unwritableReason } from '../../shared/files.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
 import { failer, outputFor } from './fail.ts';
 import type { RegisterCommand } from './index.ts';

@@ -1,11 +1,12 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { lintImported } from '../../import/lint.ts';
 import type { Course } from '../../model/course.ts';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { findMojibake, repairMojibake } from '../../parse/index.ts';
-import { buildSite } from '../../render/build.ts';
+import { writeFileAtomic } from '../../shared/files.ts';
+import { buildSite } from '../../build/site.ts';
 import { unitFromDeck } from '../../verify/extract.ts';
 import { countBySeverity, DEFAULT_DECKS_DIR, manifestsOrDefault, printDiagnostics } from './build.ts';
 import type { RegisterCommand } from './index.ts';
@@ -65,7 +66,7 @@ function importDiagnostics(course: Course): Diagnostic[] {
     .flatMap(([, file]) => lintImported(file, readFileSync(join(course.root, file.path), 'utf8')));
 }
 
-/** Rewrites each damaged content file through a temporary file, so none is left half-written. */
+/** Rewrites each damaged content file atomically (mode kept), so none is left half-written. */
 function repairFiles(course: Course): string[] {
   const fixed: string[] = [];
   for (const [key, file] of course.files) {
@@ -73,9 +74,7 @@ function repairFiles(course: Course): string[] {
     const path = join(course.root, file.path);
     const text = readFileSync(path, 'utf8');
     if (findMojibake(text).length === 0) continue;
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, repairMojibake(text));
-    renameSync(tmp, path);
+    writeFileAtomic(path, repairMojibake(text));
     fixed.push(file.path);
   }
   return fixed;

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
 import { findManifests, loadCourse, courseDiagnostics } from '../../manifest/index.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
-import { resolveDeckRef, DECKS_DIR } from '../../present/deck-ref.ts';
+import { resolveDeckRef, DECKS_DIR } from '../../manifest/deck-ref.ts';
 import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
-import { unwritableReason, writeFileAtomically } from '../../present/output-file.ts';
+import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
 import { printDiagnostics } from './build.ts';
 import { failer } from './fail.ts';
 import type { RegisterCommand } from './index.ts';
@@ -48,7 +48,7 @@ export const registerOutline: RegisterCommand = (program, setExit) => {
       const text = format === 'html' ? syllabi.map(syllabusHtml).join('\n') : syllabi.map(syllabusMarkdown).join('\n');
       if (opts.out) {
         try {
-          writeFileAtomically(opts.out, text);
+          writeFileAtomic(opts.out, text);
         } catch (e) {
           return fail(`cannot write ${opts.out}: ${(e as Error).message}`, 'choose another --out path');
         }

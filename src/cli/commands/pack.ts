@@ -1,5 +1,5 @@
-import { resolveDeckRef } from '../../present/deck-ref.ts';
-import { unwritableReason } from '../../present/output-file.ts';
+import { resolveDeckRef } from '../../manifest/deck-ref.ts';
+import { unwritableReason } from '../../shared/files.ts';
 import { packDeck } from '../../present/pack.ts';
 import { countBySeverity, printDiagnostics } from './build.ts';
 import { failer, outputFor } from './fail.ts';

@@ -3,7 +3,7 @@
  * speaker view (`S`) turns into a pacing indicator next to the elapsed time; adds each
  * chapter's estimated duration to the table of contents; and writes, at the top of each
  * slide's notes, the chapter's planned time and how much of it comes before this slide.
- * Estimates come from the build (src/present/pacing.ts), never from the page's HTML.
+ * Estimates come from the build (src/shared/pacing.ts), never from the page's HTML.
  */
 (function () {
   'use strict';

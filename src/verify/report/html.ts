@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { esc, failureText } from './junit.ts';
+import { escapeXml } from '../../shared/html.ts';
+import { failureText } from './junit.ts';
 import { firstFailure, type RunSummary } from './summary.ts';
 
 /**
@@ -10,40 +11,40 @@ import { firstFailure, type RunSummary } from './summary.ts';
 export function htmlReport(run: RunSummary, castDir?: string): string {
   const body: string[] = [];
   body.push(`<h1>labdeck verify — <span class="${run.status}">${run.status}</span></h1>`);
-  body.push(`<p>run ${esc(run.run)} · ${(run.durationMs / 1000).toFixed(1)} s</p>`);
+  body.push(`<p>run ${escapeXml(run.run)} · ${(run.durationMs / 1000).toFixed(1)} s</p>`);
   for (const u of run.units) {
     const failed = u.slides.filter((s) => s.status === 'failed').length;
-    body.push(`<section><h2 class="${u.status}">${esc(u.title)} <small>${esc(u.source)} · ${u.status} · ${u.slides.length} slides, ${failed} failed · ${(u.durationMs / 1000).toFixed(1)} s${u.namespace ? ` · namespace ${esc(u.namespace)}` : ''}</small></h2>`);
-    if (u.simulation) body.push(`<p class="simulation">⚠ ${esc(u.simulation)}</p>`);
-    for (const w of u.warnings) body.push(`<p class="warning">${esc(w)}</p>`);
+    body.push(`<section><h2 class="${u.status}">${escapeXml(u.title)} <small>${escapeXml(u.source)} · ${u.status} · ${u.slides.length} slides, ${failed} failed · ${(u.durationMs / 1000).toFixed(1)} s${u.namespace ? ` · namespace ${escapeXml(u.namespace)}` : ''}</small></h2>`);
+    if (u.simulation) body.push(`<p class="simulation">⚠ ${escapeXml(u.simulation)}</p>`);
+    for (const w of u.warnings) body.push(`<p class="warning">${escapeXml(w)}</p>`);
     const casts = Object.entries(u.casts);
     if (casts.length && castDir)
-      body.push(`<p>recordings (asciinema play FILE): ${casts.map(([pane, f]) => `<a href="${esc(pathToFileURL(resolve(castDir, f)).href)}">pane ${esc(pane)}</a>`).join(' · ')}</p>`);
+      body.push(`<p>recordings (asciinema play FILE): ${casts.map(([pane, f]) => `<a href="${escapeXml(pathToFileURL(resolve(castDir, f)).href)}">pane ${escapeXml(pane)}</a>`).join(' · ')}</p>`);
     body.push('<table><tr><th>slide</th><th>title</th><th>source</th><th>status</th><th>steps</th></tr>');
     for (const s of u.slides) {
       const abs = resolve(u.root, s.slide.file);
       const counts = ['passed', 'failed', 'skipped'].map((k) => `${s.steps.filter((x) => x.status === k).length} ${k}`).join(', ');
       body.push(
-        `<tr class="${s.status}"><td>${s.slide.number}</td><td>${esc(s.slide.title)}</td><td>${link(abs, s.slide.file, s.slide.line)}</td><td>${s.status}${s.status === 'skipped' ? ` (${esc(s.steps[0]?.reason ?? '')})` : ''}</td><td>${counts}</td></tr>`,
+        `<tr class="${s.status}"><td>${s.slide.number}</td><td>${escapeXml(s.slide.title)}</td><td>${link(abs, s.slide.file, s.slide.line)}</td><td>${s.status}${s.status === 'skipped' ? ` (${escapeXml(s.steps[0]?.reason ?? '')})` : ''}</td><td>${counts}</td></tr>`,
       );
     }
     body.push('</table>');
     for (const h of u.hooks.filter((x) => x.status === 'failed'))
-      body.push(`<article class="failure"><h3>${esc(h.step.text)} — ${link(resolve(u.root, h.step.file), h.step.file, h.step.line)}</h3><p class="message">${esc(h.message ?? 'failed')}</p>${h.output ? `<pre>${esc(h.output)}</pre>` : ''}</article>`);
+      body.push(`<article class="failure"><h3>${escapeXml(h.step.text)} — ${link(resolve(u.root, h.step.file), h.step.file, h.step.line)}</h3><p class="message">${escapeXml(h.message ?? 'failed')}</p>${h.output ? `<pre>${escapeXml(h.output)}</pre>` : ''}</article>`);
     for (const s of u.slides) {
       const f = firstFailure(s);
       if (!f) continue;
       const abs = resolve(u.root, f.step.file);
-      body.push(`<article class="failure" id="${esc(`${u.id}-${s.slide.number}`)}"><h3>slide ${s.slide.number}: ${esc(s.slide.title)} — ${link(abs, f.step.file, f.step.line)}</h3>`);
-      body.push(`<p><code>${esc(f.step.text)}</code></p><p class="message">${esc(f.message ?? 'failed')}</p>`);
-      if (f.screen !== undefined) body.push(`<h4>screen of pane ${esc(f.pane ?? '')} at that moment</h4><pre class="screen">${esc(f.screen)}</pre>`);
-      if (f.output) body.push(`<h4>output</h4><pre>${esc(f.output)}</pre>`);
-      body.push(`<details><summary>plain text</summary><pre>${esc(failureText(f))}</pre></details></article>`);
+      body.push(`<article class="failure" id="${escapeXml(`${u.id}-${s.slide.number}`)}"><h3>slide ${s.slide.number}: ${escapeXml(s.slide.title)} — ${link(abs, f.step.file, f.step.line)}</h3>`);
+      body.push(`<p><code>${escapeXml(f.step.text)}</code></p><p class="message">${escapeXml(f.message ?? 'failed')}</p>`);
+      if (f.screen !== undefined) body.push(`<h4>screen of pane ${escapeXml(f.pane ?? '')} at that moment</h4><pre class="screen">${escapeXml(f.screen)}</pre>`);
+      if (f.output) body.push(`<h4>output</h4><pre>${escapeXml(f.output)}</pre>`);
+      body.push(`<details><summary>plain text</summary><pre>${escapeXml(failureText(f))}</pre></details></article>`);
     }
     body.push('</section>');
   }
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>labdeck verify ${esc(run.run)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>labdeck verify ${escapeXml(run.run)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1200px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}
@@ -57,5 +58,5 @@ ${body.join('\n')}
 }
 
 function link(abs: string, file: string, line: number): string {
-  return `<a href="${esc(`vscode://file${abs}:${line}`)}">${esc(`${file}:${line}`)}</a> <a href="${esc(pathToFileURL(abs).href)}">(file)</a>`;
+  return `<a href="${escapeXml(`vscode://file${abs}:${line}`)}">${escapeXml(`${file}:${line}`)}</a> <a href="${escapeXml(pathToFileURL(abs).href)}">(file)</a>`;
 }

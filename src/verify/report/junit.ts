@@ -1,3 +1,4 @@
+import { escapeXml } from '../../shared/html.ts';
 import { firstFailure, type RunSummary, type SlideResult, type StepEvent } from './summary.ts';
 
 /** JUnit XML: a suite per deck or chapter, a case per slide, the failing step and its screen in the failure text. */
@@ -13,22 +14,22 @@ export function junitXml(run: RunSummary): string {
     c.tests += u.hooks.length;
     c.failures += u.hooks.filter((h) => h.status === 'failed').length;
     out.push(
-      `  <testsuite name="${esc(u.title)}" id="${esc(u.id)}" file="${esc(u.source)}" tests="${c.tests}" failures="${c.failures}" skipped="${c.skipped}" time="${secs(u.durationMs)}" timestamp="${esc(u.time)}">`,
+      `  <testsuite name="${escapeXml(u.title)}" id="${escapeXml(u.id)}" file="${escapeXml(u.source)}" tests="${c.tests}" failures="${c.failures}" skipped="${c.skipped}" time="${secs(u.durationMs)}" timestamp="${escapeXml(u.time)}">`,
     );
-    if (u.namespace) out.push(`    <properties><property name="namespace" value="${esc(u.namespace)}"/><property name="context" value="${esc(u.context ?? '')}"/>${u.simulation ? `<property name="simulation" value="${esc(u.simulation)}"/>` : ''}</properties>`);
+    if (u.namespace) out.push(`    <properties><property name="namespace" value="${escapeXml(u.namespace)}"/><property name="context" value="${escapeXml(u.context ?? '')}"/>${u.simulation ? `<property name="simulation" value="${escapeXml(u.simulation)}"/>` : ''}</properties>`);
     for (const s of u.slides) {
       const name = `slide ${s.slide.number}${s.slide.title ? `: ${s.slide.title}` : ''}`;
-      out.push(`    <testcase name="${esc(name)}" classname="${esc(u.id)}" file="${esc(s.slide.file)}" line="${s.slide.line}" time="${secs(s.durationMs)}">`);
+      out.push(`    <testcase name="${escapeXml(name)}" classname="${escapeXml(u.id)}" file="${escapeXml(s.slide.file)}" line="${s.slide.line}" time="${secs(s.durationMs)}">`);
       const f = firstFailure(s);
-      if (f) out.push(`      <failure message="${esc(oneLine(f.message ?? 'failed'))}" type="${esc(f.step.kind)}">${esc(failureText(f))}</failure>`);
-      else if (s.status === 'skipped') out.push(`      <skipped message="${esc(s.steps[0]?.reason ?? 'skipped')}"/>`);
-      out.push(`      <system-out>${esc(s.steps.map(stepLine).join('\n'))}</system-out>`);
+      if (f) out.push(`      <failure message="${escapeXml(oneLine(f.message ?? 'failed'))}" type="${escapeXml(f.step.kind)}">${escapeXml(failureText(f))}</failure>`);
+      else if (s.status === 'skipped') out.push(`      <skipped message="${escapeXml(s.steps[0]?.reason ?? 'skipped')}"/>`);
+      out.push(`      <system-out>${escapeXml(s.steps.map(stepLine).join('\n'))}</system-out>`);
       out.push('    </testcase>');
     }
     for (const h of u.hooks) {
-      out.push(`    <testcase name="${esc(h.step.text)}" classname="${esc(u.id)}" file="${esc(h.step.file)}" line="${h.step.line}" time="${secs(h.durationMs)}">`);
-      if (h.status === 'failed') out.push(`      <failure message="${esc(oneLine(h.message ?? 'failed'))}" type="${h.step.kind}">${esc(failureText(h))}</failure>`);
-      if (h.output) out.push(`      <system-out>${esc(h.output)}</system-out>`);
+      out.push(`    <testcase name="${escapeXml(h.step.text)}" classname="${escapeXml(u.id)}" file="${escapeXml(h.step.file)}" line="${h.step.line}" time="${secs(h.durationMs)}">`);
+      if (h.status === 'failed') out.push(`      <failure message="${escapeXml(oneLine(h.message ?? 'failed'))}" type="${h.step.kind}">${escapeXml(failureText(h))}</failure>`);
+      if (h.output) out.push(`      <system-out>${escapeXml(h.output)}</system-out>`);
       out.push('    </testcase>');
     }
     if (u.status === 'interrupted') out.push('    <system-err>interrupted</system-err>');
@@ -58,12 +59,3 @@ function count(slides: SlideResult[]) {
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 const oneLine = (s: string) => s.split('\n')[0]!;
 
-/** XML text and attribute escaping; control characters XML 1.0 forbids are dropped. */
-export function esc(s: string): string {
-  return s
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}

@@ -5,13 +5,13 @@ import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import { hasErrors, type Diagnostic } from '../model/diagnostic.ts';
-import { buildAnnotations } from '../parity/build.ts';
-import { sharedCodeHighlighter, type CodeHighlighter } from './highlight.ts';
-import { newRenderSession, type RenderSession } from './markdown.ts';
-import { renderSite, type RenderedSite } from './site.ts';
-import type { DeckSummary } from './site-index.ts';
-import { loadTheme, type Theme } from './theme.ts';
-import { writeSiteAtomically } from './write.ts';
+import { buildAnnotations } from '../parity/annotations.ts';
+import { sharedCodeHighlighter, type CodeHighlighter } from '../render/highlight.ts';
+import { newRenderSession, type RenderSession } from '../render/markdown.ts';
+import { renderSite, type RenderedSite } from '../render/site.ts';
+import type { DeckSummary } from '../render/site-index.ts';
+import { loadTheme, type Theme } from '../render/theme.ts';
+import { writeSiteAtomically } from '../render/write.ts';
 
 export interface BuildRequest {
   manifests: string[];
@@ -54,7 +54,11 @@ export interface BuildReport {
   site: RenderedSite;
 }
 
-/** Manifests → course → pages → output folder. Nothing is written when there are errors (unless lenient). */
+/**
+ * The one build orchestrator: manifests → course (manifest) → parity annotations (parity) →
+ * pages (render) → output folder. Render and parity never call each other; this floor joins
+ * them. Nothing is written when there are errors (unless lenient).
+ */
 export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const t0 = performance.now();
   const highlighterPromise = request.highlighter ? Promise.resolve(request.highlighter) : sharedCodeHighlighter();

@@ -1,6 +1,6 @@
 import type { Deck } from '../model/deck.ts';
-import { deckPacing, formatMinutes, type DeckPacing } from './pacing.ts';
-import { fill, presentStrings } from './strings.ts';
+import { presentStrings } from '../shared/locale.ts';
+import { deckPacing, formatMinutes, type DeckPacing } from '../shared/pacing.ts';
 
 /**
  * What the presenting controllers of a deck page need, computed from the model at build time
@@ -34,9 +34,4 @@ export function presentClientConfig(deck: Deck, pacing: DeckPacing = deckPacing(
     totalCore: formatMinutes(pacing.minutesCore),
     strings: presentStrings(deck.lang),
   };
-}
-
-/** `about 1 h 15` / `environ 1 h 15`: the catalogue's estimate for a deck, in its language. */
-export function deckDuration(deck: Deck): string {
-  return fill(presentStrings(deck.lang).duration, { planned: formatMinutes(deckPacing(deck).minutes) });
 }

@@ -1,5 +1,6 @@
 import type { Deck, DeckSlide } from '../model/deck.ts';
 import { warning, type Diagnostic } from '../model/diagnostic.ts';
+import { fill, presentStrings } from './locale.ts';
 
 /**
  * What a slide costs in class time depends on what it asks of the room: reading a plain slide,
@@ -124,4 +125,9 @@ export function formatMinutes(minutes: number): string {
   if (m < 60) return `${Math.max(1, m)} min`;
   const rounded = Math.round(m / 5) * 5;
   return `${Math.floor(rounded / 60)} h ${String(rounded % 60).padStart(2, '0')}`;
+}
+
+/** `about 1 h 15` / `environ 1 h 15`: the catalogue's estimate for a deck, in its language. */
+export function deckDuration(deck: Deck): string {
+  return fill(presentStrings(deck.lang).duration, { planned: formatMinutes(deckPacing(deck).minutes) });
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { findManifests } from '../manifest/index.ts';
+import { findManifests } from './index.ts';
 
 export const DECKS_DIR = 'content/decks';
 

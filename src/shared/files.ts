@@ -1,0 +1,38 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import writeFileAtomicModule from 'write-file-atomic';
+
+/** Why an output path cannot be written, checked before any long work starts; undefined when it can. */
+export function unwritableReason(path: string): string | undefined {
+  const abs = resolve(path);
+  if (existsSync(abs) && statSync(abs).isDirectory()) return `${path} is a folder`;
+  let dir = dirname(abs);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `cannot write in ${dir} (permission denied)`;
+  }
+  return undefined;
+}
+
+export interface AtomicWriteOptions {
+  /**
+   * Flush to disk before the rename (default). Off for files rebuilt every few seconds that a
+   * crash may lose (dev pages): a reader still never sees half a file.
+   */
+  durable?: boolean;
+}
+
+/**
+ * labdeck's one way to replace a file: written to a temporary sibling, then renamed over it
+ * (write-file-atomic), so a reader never sees half a file. An existing file keeps its mode and
+ * owner; on failure the temporary file is removed and the target is left as it was. Folders
+ * on the way are created.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
+  const abs = resolve(path);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileAtomicModule.sync(abs, data, { fsync: options.durable !== false });
+}

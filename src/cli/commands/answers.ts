@@ -5,9 +5,7 @@ import { loadQuestions } from '../../answers/load.ts';
 import { shellRunner } from '../../answers/run.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
-import { printDiagnostics } from './build.ts';
-import { failer } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerAnswers: RegisterCommand = (program, setExit) => {
   const answers = program.command('answers').description('Answers files of lab sheets: [AnswerN] questions, graded by hidden checks (see docs/IMPORT.md)');

@@ -1,34 +1,10 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { findManifests } from '../../manifest/index.ts';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../model/diagnostic.ts';
 import { buildSite, type BuildReport } from '../../build/site.ts';
 import { OutputFolderError } from '../../render/write.ts';
 import { displayPath } from '../../shared/paths.ts';
-import type { RegisterCommand } from './index.ts';
-
-export const DEFAULT_DECKS_DIR = 'content/decks';
-
-/** Manifests named on the command line, or every deck of content/decks. */
-export function manifestsOrDefault(manifests: string[]): string[] {
-  return manifests.length > 0 ? manifests : findManifests(resolve(DEFAULT_DECKS_DIR));
-}
-
-/** Diagnostics on stderr, errors first, as `file:line:col: severity: message [code]` + hint. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
-  for (const d of sortDiagnostics(diagnostics)) {
-    const line = formatDiagnostic(d);
-    const color = d.severity === 'error' ? pc.red : d.severity === 'warning' ? pc.yellow : pc.dim;
-    process.stderr.write(`${color(line.split('\n')[0]!)}${line.includes('\n') ? `\n${line.slice(line.indexOf('\n') + 1)}` : ''}\n`);
-  }
-}
-
-export function countBySeverity(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-}
+import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 /** A progress bar on a terminal; nothing when output is piped (CI logs stay clean). */
 function progress() {
@@ -47,7 +23,7 @@ function progress() {
 export const registerBuild: RegisterCommand = (program, setExit) => {
   program
     .command('build')
-    .description(`Build decks into a static site (default: every manifest in ${DEFAULT_DECKS_DIR}/)`)
+    .description(`Build decks into a static site (default: every manifest in ${DECKS_DIR}/)`)
     .argument('[manifest...]', 'deck manifests (.yml)')
     .option('-o, --out <dir>', 'output folder, replaced as a whole when the build succeeds', 'dist')
     .option('--lenient', 'build even with errors, and show each problem on its slide')
@@ -60,7 +36,7 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
       }
       const list = manifestsOrDefault(manifests);
       if (list.length === 0) {
-        process.stderr.write(`error: no deck manifest found in ${DEFAULT_DECKS_DIR}/\n    hint: name manifests on the command line: labdeck build content/decks/my-deck.yml\n`);
+        process.stderr.write(`error: no deck manifest found in ${DECKS_DIR}/\n    hint: name manifests on the command line: labdeck build content/decks/my-deck.yml\n`);
         setExit(1);
         return;
       }

@@ -3,9 +3,7 @@ import { hasErrors } from '../../model/diagnostic.ts';
 import { BrowserMissingError } from '../../present/browser.ts';
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { checkLayout } from '../../present/layout-check.ts';
-import { countBySeverity, printDiagnostics } from './build.ts';
-import { failer } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerCheck: RegisterCommand = (program, setExit) => {
   const check = program.command('check').description('Checks that need a browser');

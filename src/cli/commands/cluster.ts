@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { RegisterCommand } from './index.ts';
 import { hintFor, runClusterScript, type ClusterAction } from '../../cluster/index.ts';
+import type { RegisterCommand } from '../shared.ts';
 
 /**
  * `labdeck cluster build|up|down|status|env`: a real Kubernetes control plane on

@@ -2,13 +2,12 @@ import pc from 'picocolors';
 import { DevBuildError, startDev, type DevBuildEvent } from '../../server/dev.ts';
 import { ServeError } from '../../server/serve.ts';
 import { OutputFolderError } from '../../render/write.ts';
-import { countBySeverity, DEFAULT_DECKS_DIR, manifestsOrDefault, printDiagnostics } from './build.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerDev: RegisterCommand = (program, setExit) => {
   program
     .command('dev')
-    .description(`Build, serve on 127.0.0.1 with live reload, and rebuild only what changes (default: every manifest in ${DEFAULT_DECKS_DIR}/)`)
+    .description(`Build, serve on 127.0.0.1 with live reload, and rebuild only what changes (default: every manifest in ${DECKS_DIR}/)`)
     .argument('[manifest...]', 'deck manifests (.yml)')
     .option('-o, --out <dir>', 'output folder (served, and nothing else)', '.labdeck/dev')
     .option('-p, --port <port>', 'port on 127.0.0.1', '8000')
@@ -16,7 +15,7 @@ export const registerDev: RegisterCommand = (program, setExit) => {
     .action(async (manifests: string[], opts: { out: string; port: string; lenient?: boolean }) => {
       const list = manifestsOrDefault(manifests);
       if (list.length === 0) {
-        process.stderr.write(`error: no deck manifest found in ${DEFAULT_DECKS_DIR}/\n`);
+        process.stderr.write(`error: no deck manifest found in ${DECKS_DIR}/\n`);
         setExit(1);
         return;
       }

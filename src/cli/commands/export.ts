@@ -3,9 +3,7 @@ import { BrowserMissingError } from '../../present/browser.ts';
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { exportPdf } from '../../present/export-pdf.ts';
 import { unwritableReason } from '../../shared/files.ts';
-import { countBySeverity, printDiagnostics } from './build.ts';
-import { failer, outputFor } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, failer, outputFor, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 const PHASES = ['build', 'layout', 'print', 'done'] as const;
 

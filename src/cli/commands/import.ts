@@ -1,9 +1,7 @@
 import { hasErrors } from '../../model/diagnostic.ts';
 import { parseShape, SHAPES } from '../../import/index.ts';
 import { runImport } from '../../import/io.ts';
-import { countBySeverity, printDiagnostics } from './build.ts';
-import { failer } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerImport: RegisterCommand = (program, setExit) => {
   program

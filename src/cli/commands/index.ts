@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { RegisterCommand } from '../shared.ts';
 import { registerAnswers } from './answers.ts';
 import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
@@ -12,9 +12,6 @@ import { registerPack } from './pack.ts';
 import { registerParity } from './parity.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
-
-/** A command module adds itself to the program and reports its exit code through `setExit`. */
-export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
 // One line per command module; keep this list in the order of `labdeck --help`.
 export const commands: RegisterCommand[] = [registerBuild, registerDev, registerLint, registerParity, registerVerify, registerCluster, registerOutline, registerServe, registerExport, registerCheck, registerPack, registerImport, registerAnswers];

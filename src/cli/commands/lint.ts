@@ -8,8 +8,7 @@ import { findMojibake, repairMojibake } from '../../parse/index.ts';
 import { writeFileAtomic } from '../../shared/files.ts';
 import { buildSite } from '../../build/site.ts';
 import { unitFromDeck } from '../../verify/extract.ts';
-import { countBySeverity, DEFAULT_DECKS_DIR, manifestsOrDefault, printDiagnostics } from './build.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 /**
  * Everything `build` would complain about (parse, manifests, rendering), what `verify` would
@@ -19,14 +18,14 @@ import type { RegisterCommand } from './index.ts';
 export const registerLint: RegisterCommand = (program, setExit) => {
   program
     .command('lint')
-    .description(`Report every problem of the decks without writing output (default: every manifest in ${DEFAULT_DECKS_DIR}/)`)
+    .description(`Report every problem of the decks without writing output (default: every manifest in ${DECKS_DIR}/)`)
     .argument('[manifest...]', 'deck manifests (.yml)')
     .option('--strict', 'fail on warnings too')
     .option('--fix-mojibake', 'repair UTF-8-read-as-Mac-Roman damage in the content files, in place')
     .action(async (manifests: string[], opts: { strict?: boolean; fixMojibake?: boolean }) => {
       const list = manifestsOrDefault(manifests);
       if (list.length === 0) {
-        process.stderr.write(`error: no deck manifest found in ${DEFAULT_DECKS_DIR}/\n`);
+        process.stderr.write(`error: no deck manifest found in ${DECKS_DIR}/\n`);
         setExit(1);
         return;
       }

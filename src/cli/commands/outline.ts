@@ -4,9 +4,7 @@ import { hasErrors } from '../../model/diagnostic.ts';
 import { resolveDeckRef, DECKS_DIR } from '../../manifest/deck-ref.ts';
 import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
 import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
-import { printDiagnostics } from './build.ts';
-import { failer } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerOutline: RegisterCommand = (program, setExit) => {
   program

@@ -1,9 +1,7 @@
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { unwritableReason } from '../../shared/files.ts';
 import { packDeck } from '../../present/pack.ts';
-import { countBySeverity, printDiagnostics } from './build.ts';
-import { failer, outputFor } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { countBySeverity, failer, outputFor, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerPack: RegisterCommand = (program, setExit) => {
   program

@@ -9,7 +9,7 @@ import { contentPath, loadParity } from '../../parity/load.ts';
 import { STATUSES, type ParityReport } from '../../parity/report.ts';
 import { stampSlides } from '../../parity/restamp.ts';
 import { writeStamps } from '../../parity/store.ts';
-import type { RegisterCommand } from './index.ts';
+import type { RegisterCommand } from '../shared.ts';
 
 interface CommonOptions {
   lang: string;

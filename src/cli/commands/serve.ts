@@ -5,8 +5,7 @@ import pc from 'picocolors';
 import { OUTPUT_MARKER } from '../../render/write.ts';
 import { displayPath } from '../../shared/paths.ts';
 import { isLoopback, ServeError, startServer } from '../../server/serve.ts';
-import { failer } from './fail.ts';
-import type { RegisterCommand } from './index.ts';
+import { failer, type RegisterCommand } from '../shared.ts';
 
 export const registerServe: RegisterCommand = (program, setExit) => {
   program

@@ -18,8 +18,7 @@ import { summarize } from '../../verify/report/summary.ts';
 import { runUnits } from '../../verify/run.ts';
 import { describeStep, type Unit } from '../../verify/step.ts';
 import { transcriptEdits, writeEdits } from '../../verify/update.ts';
-import { printDiagnostics } from './build.ts';
-import type { RegisterCommand } from './index.ts';
+import { printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 interface VerifyFlags {
   plan?: boolean;

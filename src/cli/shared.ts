@@ -1,0 +1,48 @@
+/**
+ * What every command shares: how a command registers, how problems and refusals are printed,
+ * where decks are found by default. Commands import from here, never from each other.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { DECKS_DIR } from '../manifest/deck-ref.ts';
+import { findManifests } from '../manifest/index.ts';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
+
+export { DECKS_DIR };
+
+/** A command module adds itself to the program and reports its exit code through `setExit`. */
+export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
+
+/** Manifests named on the command line, or every deck of content/decks. */
+export function manifestsOrDefault(manifests: string[]): string[] {
+  return manifests.length > 0 ? manifests : findManifests(resolve(DECKS_DIR));
+}
+
+/** Diagnostics on stderr, errors first, as `file:line:col: severity: message [code]` + hint. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of sortDiagnostics(diagnostics)) {
+    const line = formatDiagnostic(d);
+    const color = d.severity === 'error' ? pc.red : d.severity === 'warning' ? pc.yellow : pc.dim;
+    process.stderr.write(`${color(line.split('\n')[0]!)}${line.includes('\n') ? `\n${line.slice(line.indexOf('\n') + 1)}` : ''}\n`);
+  }
+}
+
+export function countBySeverity(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+}
+
+/** The CLI's one way to refuse: `error: message` and its hint on stderr, then the exit code. */
+export function failer(setExit: (code: number) => void, code = 1): (message: string, hint: string) => void {
+  return (message, hint) => {
+    process.stderr.write(`${pc.red(`error: ${message}`)}\n    hint: ${hint}\n`);
+    setExit(code);
+  };
+}
+
+/** Default output next to the working folder, named after the deck: `kubernetes-en.pdf`. */
+export function outputFor(deckRef: string, extension: string): string {
+  return `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.${extension}`;
+}

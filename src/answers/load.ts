@@ -1,20 +1,18 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { courseDiagnostics, loadCourse } from '../manifest/index.ts';
-import { error, hasErrors, type Diagnostic } from '../model/diagnostic.ts';
-import { parseSource } from '../parse/index.ts';
 import { resolveDeckRef } from '../manifest/deck-ref.ts';
+import { courseDiagnostics, loadChapter, loadCourse } from '../manifest/index.ts';
+import { error, hasErrors, type Diagnostic } from '../model/diagnostic.ts';
 import { findQuestions, type Question } from './questions.ts';
 
 /**
  * The questions of a lab: a deck (id or manifest) read through the course model, or one Markdown
- * chapter parsed alone. Problems of the deck itself stop here: grading a broken lab helps nobody.
+ * chapter read alone (`loadChapter`, as `verify` reads it: includes resolved). Problems of the deck itself stop here: grading a broken lab helps nobody.
  */
 export async function loadQuestions(ref: string): Promise<{ questions: Question[]; diagnostics: Diagnostic[] }> {
   if (/\.md$/i.test(ref)) {
-    if (!existsSync(ref) || !statSync(ref).isFile()) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, `${ref}: no such file`, 'give a deck id, a manifest or a Markdown chapter')] };
-    const file = parseSource(readFileSync(ref, 'utf8'), { path: ref });
-    const found = findQuestions(file.slides);
-    return withQuestions(ref, found.questions, [...file.diagnostics, ...found.diagnostics]);
+    const chapter = loadChapter(ref);
+    if (!chapter) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, `${ref}: no such file`, 'give a deck id, a manifest or a Markdown chapter')] };
+    const found = findQuestions(chapter.file.slides);
+    return withQuestions(ref, found.questions, [...chapter.file.diagnostics, ...found.diagnostics]);
   }
   const deck = resolveDeckRef(ref);
   if (!deck.ok) return { questions: [], diagnostics: [error('answers/no-lab', { file: ref, line: 1, column: 1 }, deck.message, deck.hint)] };

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';
@@ -9,11 +9,13 @@ import { parseSource, normalizeLabel } from '../parse/index.ts';
 import { loadLocale, type Locale } from '../shared/locale.ts';
 import { toPosix } from '../shared/paths.ts';
 import { assembleDeck, type DeckEntry } from './assemble.ts';
+import { readTextFile } from './chapter.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
 
 export { readManifest, type Manifest } from './manifest.ts';
 export { anchorFor } from './anchor.ts';
+export { chapterContentRoot, loadChapter, type LoadedChapter } from './chapter.ts';
 
 export interface LoadOptions {
   /** `OVERRIDE_<key>` values; defaults to process.env. */
@@ -68,13 +70,7 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   const diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string | undefined>();
   const read = (abs: string): string | undefined => {
-    if (!texts.has(abs)) {
-      try {
-        texts.set(abs, statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined);
-      } catch {
-        texts.set(abs, undefined);
-      }
-    }
+    if (!texts.has(abs)) texts.set(abs, readTextFile(abs));
     return texts.get(abs);
   };
 

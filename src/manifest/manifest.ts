@@ -32,6 +32,9 @@ const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing
 const KNOWN_KEYS = new Set([...MARKMAKER_KEYS, ...LABDECK_KEYS]);
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
+/** `includeroot:` when a manifest does not say (container.training: the repository above `slides/`). */
+export const DEFAULT_INCLUDE_ROOT = '..';
+
 export interface ReadManifestResult {
   manifest?: Manifest;
   diagnostics: Diagnostic[];
@@ -129,7 +132,7 @@ export function readManifest(text: string, path: string, env: Record<string, str
     content,
     lang: (LANGS.includes(langText as Lang) ? langText : 'en') as Lang,
     root: str('root', '.'),
-    includeroot: str('includeroot', '..'),
+    includeroot: str('includeroot', DEFAULT_INCLUDE_ROOT),
   };
   const group = str('group');
   if (group) manifest.group = group;

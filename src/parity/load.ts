@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
-import { findManifests, loadCourse } from '../manifest/index.ts';
-import { parseSource } from '../parse/index.ts';
+import { findManifests, loadChapter, loadCourse } from '../manifest/index.ts';
 import { pairFiles, type FilePair, type ParityInput } from './index.ts';
 import { readStamps, stampPath } from './store.ts';
 import { toPosix } from '../shared/paths.ts';
@@ -113,17 +112,8 @@ function markdownFiles(root: string, dir: string): string[] {
   return out;
 }
 
-/** Files outside every deck are parsed here, the same way the loader does. */
+/** Files outside every deck are read on their own, as `loadChapter` reads any chapter. */
 function readLoose(contentRoot: string, path: string, files: Map<string, SourceFile>): void {
-  const abs = join(contentRoot, path);
-  if (!existsSync(abs)) return;
-  const includeRoot = resolve(contentRoot, '..');
-  const readInclude = (p: string) => {
-    try {
-      return readFileSync(resolve(includeRoot, p), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  files.set(path, parseSource(readFileSync(abs, 'utf8'), { path, readInclude }));
+  const chapter = loadChapter(join(contentRoot, path), { contentRoot });
+  if (chapter) files.set(path, chapter.file);
 }

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { courseDiagnostics, loadChapter, loadCourse } from '../manifest/index.ts';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
-import { courseDiagnostics, loadCourse } from '../manifest/index.ts';
-import { parseSource } from '../parse/index.ts';
 import { unitFromDeck, unitFromFile } from './extract.ts';
 import type { Unit } from './step.ts';
 
@@ -23,34 +22,16 @@ export async function loadUnits(inputs: readonly string[], cwd = process.cwd(), 
   for (const input of inputs) {
     if (/\.ya?ml$/i.test(input)) continue;
     const abs = resolve(cwd, input);
-    if (!/\.md$/i.test(input) || !existsSync(abs)) {
+    const chapter = /\.md$/i.test(input) ? loadChapter(abs) : undefined;
+    if (!chapter) {
       diagnostics.push(error('verify/input', { file: input, line: 1, column: 1 }, existsSync(abs) ? `not a deck manifest (.yml) or a chapter (.md): ${input}` : `no such file: ${input}`, 'give deck manifests (content/decks/*.yml) or chapter files (content/en/…/*.md)'));
       continue;
     }
-    const root = contentRoot(abs);
-    const path = relative(root, abs).split(sep).join('/');
-    const includeRoot = dirname(root);
-    const file = parseSource(readFileSync(abs, 'utf8'), {
-      path,
-      readInclude: (p) => {
-        try {
-          return readFileSync(resolve(includeRoot, p), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-    });
-    diagnostics.push(...file.diagnostics);
-    units.push(unitFromFile(file, root, transcripts));
+    diagnostics.push(...chapter.file.diagnostics);
+    units.push(unitFromFile(chapter.file, chapter.root, transcripts));
   }
   for (const u of units) diagnostics.push(...u.diagnostics);
   return { units, diagnostics };
-}
-
-/** The nearest `content/` folder above a chapter (positions are relative to it), else its own folder. */
-function contentRoot(abs: string): string {
-  for (let d = dirname(abs); d !== dirname(d); d = dirname(d)) if (d.endsWith(`${sep}content`)) return d;
-  return dirname(abs);
 }
 
 /** `--only`: keep the slides whose file path or chapter title contains `filter`. */

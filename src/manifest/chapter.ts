@@ -1,0 +1,47 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { SourceFile } from '../model/chapter.ts';
+import { parseSource } from '../parse/index.ts';
+import { toPosix } from '../shared/paths.ts';
+import { DEFAULT_INCLUDE_ROOT } from './manifest.ts';
+
+/** A file's text, or undefined when it is not a readable regular file. */
+export function readTextFile(abs: string): string | undefined {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nearest `content/` folder above a chapter (positions are relative to it), else the chapter's own folder. */
+export function chapterContentRoot(abs: string): string {
+  for (let d = dirname(abs); d !== dirname(d); d = dirname(d)) if (basename(d) === 'content') return d;
+  return dirname(abs);
+}
+
+export interface LoadChapterOptions {
+  /** Content root the positions are relative to; default: `chapterContentRoot`. */
+  contentRoot?: string;
+}
+
+export interface LoadedChapter {
+  file: SourceFile;
+  /** Absolute content root; `file.path` is relative to it. */
+  root: string;
+}
+
+/**
+ * One Markdown chapter read on its own, without a manifest, the way `loadCourse` reads it in a
+ * deck that leaves `includeroot:` at its default: positions relative to the content root,
+ * `@@INCLUDE[…]` paths from the include root above it. Undefined when the file cannot be read.
+ */
+export function loadChapter(path: string, options: LoadChapterOptions = {}): LoadedChapter | undefined {
+  const abs = resolve(path);
+  const text = readTextFile(abs);
+  if (text === undefined) return undefined;
+  const root = resolve(options.contentRoot ?? chapterContentRoot(abs));
+  const includeRoot = resolve(root, DEFAULT_INCLUDE_ROOT);
+  const file = parseSource(text, { path: toPosix(relative(root, abs)), readInclude: (p) => readTextFile(resolve(includeRoot, p)) });
+  return { file, root };
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { loadChapter } from '../../src/manifest/index.ts';
+import { contentTree, removeContentTrees } from '../content-tree.ts';
+
+afterAll(removeContentTrees);
+
+const lab = (include: string) => `# Pods
+
+## Looking at a Pod
+
+.lab[
+
+- Show the manifest:
+  \`\`\`bash
+  echo pod.yaml
+  \`\`\`
+
+]
+
+\`\`\`yaml
+@@INCLUDE[${include}]
+\`\`\`
+
+How many containers does this Pod run? [Answer1]
+`;
+
+// The include root of a lone chapter is the parent of its content root, as in a deck whose
+// manifest leaves `includeroot:` at its default.
+const tree = contentTree({
+  'content/en/pods.md': lab('k8s/pod.yaml'),
+  'content/en/broken.md': lab('k8s/missing.yaml'),
+  'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\n',
+});
+
+/** `labdeck …` in-process, with what it printed. */
+async function labdeck(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = ((chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv), ...out };
+  } finally {
+    process.stdout.write = write.stdout;
+    process.stderr.write = write.stderr;
+  }
+}
+
+describe('loadChapter: one chapter read on its own', () => {
+  it('resolves @@INCLUDE from the include root and names positions from the content root', () => {
+    const chapter = loadChapter(join(tree, 'content/en/pods.md'))!;
+    expect(chapter.root).toBe(join(tree, 'content'));
+    expect(chapter.file.path).toBe('en/pods.md');
+    expect(chapter.file.diagnostics).toEqual([]);
+    expect(chapter.file.slides.flatMap((s) => s.code.map((c) => c.value))).toContain('apiVersion: v1\nkind: Pod');
+  });
+
+  it('is undefined for a file that is not there', () => {
+    expect(loadChapter(join(tree, 'content/en/nowhere.md'))).toBeUndefined();
+  });
+});
+
+describe('answers template and verify --plan read a chapter the same way', () => {
+  it('both accept a chapter whose include exists', async () => {
+    const chapter = join(tree, 'content/en/pods.md');
+    const plan = await labdeck('verify', '--plan', chapter);
+    expect(plan.stderr).not.toContain('include/missing');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('en/pods.md:9  $ echo pod.yaml');
+
+    const template = await labdeck('answers', 'template', chapter);
+    expect(template.stderr).not.toContain('include/missing');
+    expect(template.code).toBe(0);
+    expect(JSON.parse(template.stdout)).toEqual({ Answer1: expect.any(String) });
+  });
+
+  it('both refuse a chapter whose include is missing, at the same position', async () => {
+    const chapter = join(tree, 'content/en/broken.md');
+    const plan = await labdeck('verify', '--plan', chapter);
+    const template = await labdeck('answers', 'template', chapter);
+    expect(plan.code).not.toBe(0);
+    expect(template.code).not.toBe(0);
+    const where = (stderr: string) => /^(\S+): error: .*\[include\/missing\]$/m.exec(stderr)?.[1];
+    expect(where(plan.stderr)).toBe('en/broken.md:15:1');
+    expect(where(template.stderr)).toBe(where(plan.stderr));
+  });
+});

@@ -1,7 +1,7 @@
 import type { SourceFile } from '../model/chapter.ts';
 import type { Deck } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
-import type { Directive } from '../model/directive.ts';
+import type { Directive, DirectiveVerb } from '../model/directive.ts';
 import { comparePositions, type Position } from '../model/position.ts';
 import type { CodeBlock, Slide } from '../model/slide.ts';
 import { TMUX_COMMANDS, keyName, parseDuration, parseExit, parseMatcher, splitCommands } from './grammar.ts';
@@ -52,14 +52,32 @@ interface UnitInput {
 }
 
 type Item = { type: 'code'; code: CodeBlock } | { type: 'directive'; directive: Directive };
+type CheckStep = Extract<Step, { kind: 'check' }>;
+
+/** What the handlers of one slide's items share: the steps planned so far and the unit around them. */
+interface PlanContext {
+  readonly steps: Step[];
+  /** Setup and cleanup commands of the slide's file. */
+  readonly file: FilePlan;
+  /** The step the next expect/output/nowait applies to. */
+  target: CommandStep | CheckStep | undefined;
+  /** A `timeout` waiting for the step it applies to. */
+  pendingTimeout: { ms: number; position: Position } | undefined;
+  /** `skip reason`: the slide's steps are listed, not run. */
+  skip: string | undefined;
+  /** Unit-wide: problems found, and whether a `copy` came before (a `paste` needs one). */
+  readonly unit: { diagnostics: Diagnostic[]; copied: boolean };
+}
+
+/** One handler per directive verb, as unified's handler tables: `handlers[verb](directive, ctx)`. */
+type DirectiveHandler = (d: Directive, ctx: PlanContext) => void;
 
 /** Turns slides into steps. Pure; every problem is a Diagnostic at the directive's position. */
 export function planUnit(input: UnitInput): Unit {
-  const diagnostics: Diagnostic[] = [];
+  const unit = { diagnostics: [] as Diagnostic[], copied: false };
   const files: FilePlan[] = [];
   const fileIndex = new Map<string, number>();
   const slides: SlidePlan[] = [];
-  let copied = false;
 
   input.slides.forEach((ps, index) => {
     let f = fileIndex.get(ps.file);
@@ -67,203 +85,231 @@ export function planUnit(input: UnitInput): Unit {
       f = files.push({ file: ps.file, setup: [], cleanup: [] }) - 1;
       fileIndex.set(ps.file, f);
     }
-    const filePlan = files[f]!;
-    const runs = (c: CodeBlock) => (c.lab !== undefined && SHELL_LANGS.has(c.lang.trim())) || (input.transcripts && isTranscriptBlock(c.lang, c.value));
-    const items: Item[] = [
-      ...ps.slide.code.filter(runs).map((code) => ({ type: 'code' as const, code })),
-      ...ps.slide.directives.map((directive) => ({ type: 'directive' as const, directive })),
-    ].sort((a, b) => comparePositions(itemPosition(a), itemPosition(b)));
-
-    const steps: Step[] = [];
-    let skip: string | undefined;
-    // The step the next expect/output/nowait applies to, and the timeout waiting for its step.
-    let target: (CommandStep | Extract<Step, { kind: 'check' }>) | undefined;
-    let pendingTimeout: { ms: number; position: Position } | undefined;
-    const push = (step: Step) => {
-      if (pendingTimeout) {
-        step.timeoutMs = pendingTimeout.ms;
-        pendingTimeout = undefined;
-      }
-      steps.push(step);
-      target = step.kind === 'command' || step.kind === 'check' ? step : undefined;
-    };
-    const commands = (text: string, position: Position, hidden: boolean) => {
-      for (const { command, line } of splitCommands(text)) {
-        push({ kind: 'command', command, hidden, position: { ...position, line: position.line + line, column: 1 }, exit: { kind: 'zero' }, exitExplicit: false, expects: [], nowait: false });
-      }
-    };
-    const fail = (d: Directive, message: string, hint?: string) => diagnostics.push(error('verify/directive', d.position, message, hint));
-
-    const transcript = (code: CodeBlock) => {
-      const t = parseTranscript(code.value);
-      const at = (i: number) => code.position.line + 1 + i;
-      if (t.preamble) diagnostics.push(warning('verify/transcript', { ...code.position, line: at(0), column: 1 }, 'text before the first prompt of this transcript is not checked', 'start the block with a prompt line (`$ command`)'));
-      const lines = code.value.split('\n');
-      for (const c of t.commands) {
-        push({
-          kind: 'command',
-          command: c.command,
-          hidden: false,
-          position: { ...code.position, line: at(c.line), column: 1 },
-          // The transcript shows what was printed, errors included: the output is the assertion, not the status.
-          exit: { kind: 'any' },
-          exitExplicit: false,
-          expects: [],
-          nowait: false,
-          output: { text: expectedOutput(c.output.text), position: { ...code.position, line: at(c.output.start), column: 1 } },
-          transcript: { fence: code.position.line, start: at(c.output.start), end: at(c.output.end), lines: lines.slice(c.output.start, c.output.end) },
-        });
-      }
-    };
-
-    for (const item of items) {
-      if (item.type === 'code') {
-        if (isTranscriptBlock(item.code.lang, item.code.value)) {
-          transcript(item.code);
-          continue;
-        }
-        // The fence's first line is the ```bash line; remark highlight spans (backticks) are not typed.
-        const at = { ...item.code.position, line: item.code.position.line + 1 };
-        commands(item.code.value.replace(/`/g, ''), at, false);
-        continue;
-      }
-      const d = item.directive;
-      const arg = d.argument;
-      switch (d.verb) {
-        case 'bash':
-        case 'hide':
-          if (!arg.trim()) fail(d, `\`${d.verb}\` needs a command`);
-          else commands(arg, d.multiline ? { ...d.position, line: d.position.line + 1 } : d.position, true);
-          break;
-        case 'wait':
-        case 'longwait': {
-          const long = d.verb === 'longwait';
-          const until = /^\s*until\s+([\s\S]+)$/.exec(arg);
-          if (until) {
-            push({ kind: 'until', command: until[1]!.trim(), position: d.position, ...(long ? { timeoutMs: 600_000 } : {}) });
-            break;
-          }
-          const m = parseMatcher(arg);
-          if ('error' in m) {
-            fail(d, `\`${d.verb}\`: ${m.error}`, 'write the text to wait for, a /regex/, or `until <command>`');
-            break;
-          }
-          const last = steps[steps.length - 1];
-          if (last?.kind === 'command' && target === last && !last.wait && !last.nowait) last.wait = { matcher: m, long, position: d.position };
-          else push({ kind: 'wait', matcher: m, long, position: d.position });
-          break;
-        }
-        case 'key': {
-          const words = arg.trim().split(/\s+/).filter(Boolean);
-          const keys = words.map(keyName);
-          const bad = words.find((_w, i) => keys[i] === undefined);
-          if (words.length === 0 || bad !== undefined) fail(d, words.length === 0 ? '`key` needs a key name' : `\`${bad}\` is not a key name`, 'use tmux key names: ^C, C-c, M-x, Enter, Escape, Space, Tab, Up…; use `keys` to type text');
-          else push({ kind: 'key', keys: keys as string[], position: d.position });
-          break;
-        }
-        case 'keys': {
-          const k = keyName(arg.trim());
-          if (!arg) fail(d, '`keys` needs text to type');
-          // The old runner passed `keys` to send-keys, so `keys ^C` is a key: keep that meaning.
-          else if (k && arg.trim().length > 1) push({ kind: 'key', keys: [k], position: d.position });
-          else push({ kind: 'type', text: arg, position: d.position });
-          break;
-        }
-        case 'tmux': {
-          const args = arg.trim().split(/\s+/).filter(Boolean);
-          if (!TMUX_COMMANDS.has(args[0] ?? '')) fail(d, `\`tmux ${args[0] ?? ''}\` is not a pane command the runner can replay`, `use one of: ${[...TMUX_COMMANDS.keys()].join(', ')}`);
-          else push({ kind: 'tmux', args, position: d.position });
-          break;
-        }
-        case 'copy': {
-          const source = arg.trim();
-          try {
-            if (!source) throw new Error('empty pattern');
-            new RegExp(source, 's');
-            push({ kind: 'copy', regex: source, position: d.position });
-            copied = true;
-          } catch (e) {
-            fail(d, `\`copy\`: invalid regular expression (${(e as Error).message})`);
-          }
-          break;
-        }
-        case 'paste':
-          if (!copied) fail(d, '`paste` with no `copy` before it', 'add a `copy REGEX` directive before it');
-          push({ kind: 'paste', position: d.position });
-          break;
-        case 'check':
-          push({ kind: 'check', exit: { kind: 'zero' }, expects: [], position: d.position });
-          break;
-        case 'open':
-          if (!arg.trim()) fail(d, '`open` needs a URL');
-          else push({ kind: 'open', url: arg.trim(), position: d.position });
-          break;
-        case 'expect-exit':
-        case 'expect-fail':
-        case 'expect':
-        case 'output':
-        case 'nowait': {
-          if (!target) {
-            fail(d, `\`${d.verb}\` must follow a command (or a \`check\`) on the same slide`);
-            break;
-          }
-          if (d.verb === 'expect-exit') {
-            const e = parseExit(arg);
-            if (!e) fail(d, `\`expect-exit ${arg.trim()}\`: expected a status 0-255, \`nonzero\` or \`any\``);
-            else setExit(target, e);
-          } else if (d.verb === 'expect-fail') {
-            setExit(target, { kind: 'nonzero' });
-            if (arg.trim()) target.expects.push(parseMatcher(arg) as Matcher);
-          } else if (d.verb === 'expect') {
-            const m = parseMatcher(arg);
-            if ('error' in m) fail(d, `\`expect\`: ${m.error}`);
-            else target.expects.push(m);
-          } else if (d.verb === 'output') {
-            if (target.kind === 'command' && target.transcript) fail(d, '`output` after a console transcript: its expected output is the block itself', 'edit the lines under the command in the block (or run `labdeck verify --update`)');
-            else target.output = { text: arg, position: d.position };
-          } else if (target.kind !== 'command') fail(d, '`nowait` must follow a command');
-          else if (target.wait) fail(d, '`nowait` and `wait` on the same command: the `wait` already lets it run on');
-          else target.nowait = true;
-          break;
-        }
-        case 'setup':
-        case 'cleanup': {
-          if (!arg.trim()) {
-            fail(d, `\`${d.verb}\` needs a command`);
-            break;
-          }
-          const h: HiddenCommand = { command: arg, position: d.position };
-          if (pendingTimeout) {
-            h.timeoutMs = pendingTimeout.ms;
-            pendingTimeout = undefined;
-          }
-          filePlan[d.verb].push(h);
-          break;
-        }
-        case 'timeout': {
-          const ms = parseDuration(arg);
-          if (ms === undefined || ms <= 0) fail(d, `\`timeout ${arg.trim()}\`: expected a duration such as 90, 90s, 2m or 500ms`);
-          else pendingTimeout = { ms, position: d.position };
-          break;
-        }
-        case 'skip':
-          skip = arg.trim() || 'skipped by the author';
-          break;
-      }
+    const ctx: PlanContext = { steps: [], file: files[f]!, target: undefined, pendingTimeout: undefined, skip: undefined, unit };
+    for (const item of slideItems(ps.slide, input.transcripts)) {
+      if (item.type === 'code') planCode(item.code, ctx);
+      else handlers[item.directive.verb](item.directive, ctx);
     }
-    if (pendingTimeout) diagnostics.push(error('verify/directive', pendingTimeout.position, '`timeout` with no step after it on this slide', 'put `timeout` just before the step it applies to'));
-    if (steps.length === 0 && skip === undefined) return;
+    if (ctx.pendingTimeout) unit.diagnostics.push(error('verify/directive', ctx.pendingTimeout.position, '`timeout` with no step after it on this slide', 'put `timeout` just before the step it applies to'));
+    if (ctx.steps.length === 0 && ctx.skip === undefined) return;
     const title = ps.slide.title?.text ?? ps.slide.chapterTitles[0]?.text ?? '';
-    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title }, steps, file: f, ...(ps.chapter ? { chapter: ps.chapter } : {}), ...(skip !== undefined ? { skip } : {}) });
+    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title }, steps: ctx.steps, file: f, ...(ps.chapter ? { chapter: ps.chapter } : {}), ...(ctx.skip !== undefined ? { skip: ctx.skip } : {}) });
   });
 
   for (const s of slides)
     for (const step of s.steps)
       if (step.kind === 'command' && step.wait && step.exit.kind === 'nonzero')
-        diagnostics.push(warning('verify/wait-fail', step.position, 'a command expected to fail is followed by `wait`: the wait ends the step as soon as the text appears', 'use `expect` for text a failing command prints'));
+        unit.diagnostics.push(warning('verify/wait-fail', step.position, 'a command expected to fail is followed by `wait`: the wait ends the step as soon as the text appears', 'use `expect` for text a failing command prints'));
 
-  return { id: input.id, kind: input.kind, title: input.title, source: input.source, root: input.root, slides, files, slideCount: input.slideCount, diagnostics };
+  return { id: input.id, kind: input.kind, title: input.title, source: input.source, root: input.root, slides, files, slideCount: input.slideCount, diagnostics: unit.diagnostics };
 }
+
+/** The slide's runnable fences and its directives, in source order. */
+function slideItems(slide: Slide, transcripts: boolean): Item[] {
+  const runs = (c: CodeBlock) => (c.lab !== undefined && SHELL_LANGS.has(c.lang.trim())) || (transcripts && isTranscriptBlock(c.lang, c.value));
+  return [
+    ...slide.code.filter(runs).map((code) => ({ type: 'code' as const, code })),
+    ...slide.directives.map((directive) => ({ type: 'directive' as const, directive })),
+  ].sort((a, b) => comparePositions(itemPosition(a), itemPosition(b)));
+}
+
+/** Adds a step; a pending `timeout` applies to it, and it becomes the target of modifiers when it can be one. */
+function push(ctx: PlanContext, step: Step): void {
+  if (ctx.pendingTimeout) {
+    step.timeoutMs = ctx.pendingTimeout.ms;
+    ctx.pendingTimeout = undefined;
+  }
+  ctx.steps.push(step);
+  ctx.target = step.kind === 'command' || step.kind === 'check' ? step : undefined;
+}
+
+/** One command step per command of `text` (continuation lines joined). */
+function commands(ctx: PlanContext, text: string, position: Position, hidden: boolean): void {
+  for (const { command, line } of splitCommands(text)) {
+    push(ctx, { kind: 'command', command, hidden, position: { ...position, line: position.line + line, column: 1 }, exit: { kind: 'zero' }, exitExplicit: false, expects: [], nowait: false });
+  }
+}
+
+function fail(ctx: PlanContext, d: Directive, message: string, hint?: string): void {
+  ctx.unit.diagnostics.push(error('verify/directive', d.position, message, hint));
+}
+
+/** A runnable fence: a console transcript (commands with their output), or lines of a ```bash fence. */
+function planCode(code: CodeBlock, ctx: PlanContext): void {
+  if (isTranscriptBlock(code.lang, code.value)) return planTranscript(code, ctx);
+  // The fence's first line is the ```bash line; remark highlight spans (backticks) are not typed.
+  commands(ctx, code.value.replace(/`/g, ''), { ...code.position, line: code.position.line + 1 }, false);
+}
+
+function planTranscript(code: CodeBlock, ctx: PlanContext): void {
+  const t = parseTranscript(code.value);
+  const at = (i: number) => code.position.line + 1 + i;
+  if (t.preamble) ctx.unit.diagnostics.push(warning('verify/transcript', { ...code.position, line: at(0), column: 1 }, 'text before the first prompt of this transcript is not checked', 'start the block with a prompt line (`$ command`)'));
+  const lines = code.value.split('\n');
+  for (const c of t.commands) {
+    push(ctx, {
+      kind: 'command',
+      command: c.command,
+      hidden: false,
+      position: { ...code.position, line: at(c.line), column: 1 },
+      // The transcript shows what was printed, errors included: the output is the assertion, not the status.
+      exit: { kind: 'any' },
+      exitExplicit: false,
+      expects: [],
+      nowait: false,
+      output: { text: expectedOutput(c.output.text), position: { ...code.position, line: at(c.output.start), column: 1 } },
+      transcript: { fence: code.position.line, start: at(c.output.start), end: at(c.output.end), lines: lines.slice(c.output.start, c.output.end) },
+    });
+  }
+}
+
+/** `bash`/`hide`: hidden commands typed in the terminal. */
+const hiddenCommands: DirectiveHandler = (d, ctx) => {
+  if (!d.argument.trim()) fail(ctx, d, `\`${d.verb}\` needs a command`);
+  else commands(ctx, d.argument, d.multiline ? { ...d.position, line: d.position.line + 1 } : d.position, true);
+};
+
+/** `wait`/`longwait`: text to wait for (attached to the command just typed), or `until <command>`. */
+const wait: DirectiveHandler = (d, ctx) => {
+  const long = d.verb === 'longwait';
+  const until = /^\s*until\s+([\s\S]+)$/.exec(d.argument);
+  if (until) return push(ctx, { kind: 'until', command: until[1]!.trim(), position: d.position, ...(long ? { timeoutMs: 600_000 } : {}) });
+  const m = parseMatcher(d.argument);
+  if ('error' in m) return fail(ctx, d, `\`${d.verb}\`: ${m.error}`, 'write the text to wait for, a /regex/, or `until <command>`');
+  const last = ctx.steps[ctx.steps.length - 1];
+  if (last?.kind === 'command' && ctx.target === last && !last.wait && !last.nowait) last.wait = { matcher: m, long, position: d.position };
+  else push(ctx, { kind: 'wait', matcher: m, long, position: d.position });
+};
+
+const key: DirectiveHandler = (d, ctx) => {
+  const words = d.argument.trim().split(/\s+/).filter(Boolean);
+  const keys = words.map(keyName);
+  const bad = words.find((_w, i) => keys[i] === undefined);
+  if (words.length === 0 || bad !== undefined) fail(ctx, d, words.length === 0 ? '`key` needs a key name' : `\`${bad}\` is not a key name`, 'use tmux key names: ^C, C-c, M-x, Enter, Escape, Space, Tab, Up…; use `keys` to type text');
+  else push(ctx, { kind: 'key', keys: keys as string[], position: d.position });
+};
+
+const keys: DirectiveHandler = (d, ctx) => {
+  const arg = d.argument;
+  const k = keyName(arg.trim());
+  if (!arg) fail(ctx, d, '`keys` needs text to type');
+  // The old runner passed `keys` to send-keys, so `keys ^C` is a key: keep that meaning.
+  else if (k && arg.trim().length > 1) push(ctx, { kind: 'key', keys: [k], position: d.position });
+  else push(ctx, { kind: 'type', text: arg, position: d.position });
+};
+
+const tmux: DirectiveHandler = (d, ctx) => {
+  const args = d.argument.trim().split(/\s+/).filter(Boolean);
+  if (!TMUX_COMMANDS.has(args[0] ?? '')) fail(ctx, d, `\`tmux ${args[0] ?? ''}\` is not a pane command the runner can replay`, `use one of: ${[...TMUX_COMMANDS.keys()].join(', ')}`);
+  else push(ctx, { kind: 'tmux', args, position: d.position });
+};
+
+const copy: DirectiveHandler = (d, ctx) => {
+  const source = d.argument.trim();
+  try {
+    if (!source) throw new Error('empty pattern');
+    new RegExp(source, 's');
+    push(ctx, { kind: 'copy', regex: source, position: d.position });
+    ctx.unit.copied = true;
+  } catch (e) {
+    fail(ctx, d, `\`copy\`: invalid regular expression (${(e as Error).message})`);
+  }
+};
+
+const paste: DirectiveHandler = (d, ctx) => {
+  if (!ctx.unit.copied) fail(ctx, d, '`paste` with no `copy` before it', 'add a `copy REGEX` directive before it');
+  push(ctx, { kind: 'paste', position: d.position });
+};
+
+const check: DirectiveHandler = (d, ctx) => push(ctx, { kind: 'check', exit: { kind: 'zero' }, expects: [], position: d.position });
+
+const open: DirectiveHandler = (d, ctx) => {
+  if (!d.argument.trim()) fail(ctx, d, '`open` needs a URL');
+  else push(ctx, { kind: 'open', url: d.argument.trim(), position: d.position });
+};
+
+/** A modifier of the step before it (expect…, output, nowait): refused when there is none. */
+const modifier =
+  (apply: (d: Directive, target: CommandStep | CheckStep, ctx: PlanContext) => void): DirectiveHandler =>
+  (d, ctx) => {
+    if (!ctx.target) fail(ctx, d, `\`${d.verb}\` must follow a command (or a \`check\`) on the same slide`);
+    else apply(d, ctx.target, ctx);
+  };
+
+const expectExit = modifier((d, target, ctx) => {
+  const e = parseExit(d.argument);
+  if (!e) fail(ctx, d, `\`expect-exit ${d.argument.trim()}\`: expected a status 0-255, \`nonzero\` or \`any\``);
+  else setExit(target, e);
+});
+
+const expectFail = modifier((d, target) => {
+  setExit(target, { kind: 'nonzero' });
+  if (d.argument.trim()) target.expects.push(parseMatcher(d.argument) as Matcher);
+});
+
+const expect = modifier((d, target, ctx) => {
+  const m = parseMatcher(d.argument);
+  if ('error' in m) fail(ctx, d, `\`expect\`: ${m.error}`);
+  else target.expects.push(m);
+});
+
+const output = modifier((d, target, ctx) => {
+  if (target.kind === 'command' && target.transcript) fail(ctx, d, '`output` after a console transcript: its expected output is the block itself', 'edit the lines under the command in the block (or run `labdeck verify --update`)');
+  else target.output = { text: d.argument, position: d.position };
+});
+
+const nowait = modifier((d, target, ctx) => {
+  if (target.kind !== 'command') fail(ctx, d, '`nowait` must follow a command');
+  else if (target.wait) fail(ctx, d, '`nowait` and `wait` on the same command: the `wait` already lets it run on');
+  else target.nowait = true;
+});
+
+/** `setup`/`cleanup`: hidden commands of the file, run outside the terminal. */
+const fileCommand =
+  (when: 'setup' | 'cleanup'): DirectiveHandler =>
+  (d, ctx) => {
+    if (!d.argument.trim()) return fail(ctx, d, `\`${d.verb}\` needs a command`);
+    const h: HiddenCommand = { command: d.argument, position: d.position };
+    if (ctx.pendingTimeout) {
+      h.timeoutMs = ctx.pendingTimeout.ms;
+      ctx.pendingTimeout = undefined;
+    }
+    ctx.file[when].push(h);
+  };
+
+const timeout: DirectiveHandler = (d, ctx) => {
+  const ms = parseDuration(d.argument);
+  if (ms === undefined || ms <= 0) fail(ctx, d, `\`timeout ${d.argument.trim()}\`: expected a duration such as 90, 90s, 2m or 500ms`);
+  else ctx.pendingTimeout = { ms, position: d.position };
+};
+
+const skip: DirectiveHandler = (d, ctx) => {
+  ctx.skip = d.argument.trim() || 'skipped by the author';
+};
+
+/** Every verb of the automation language (a verb without a handler does not compile). */
+const handlers: Record<DirectiveVerb, DirectiveHandler> = {
+  bash: hiddenCommands,
+  hide: hiddenCommands,
+  wait,
+  longwait: wait,
+  key,
+  keys,
+  tmux,
+  copy,
+  paste,
+  check,
+  open,
+  'expect-exit': expectExit,
+  'expect-fail': expectFail,
+  expect,
+  output,
+  nowait,
+  setup: fileCommand('setup'),
+  cleanup: fileCommand('cleanup'),
+  timeout,
+  skip,
+};
 
 function setExit(target: { exit: CommandStep['exit']; exitExplicit?: boolean }, e: CommandStep['exit']): void {
   target.exit = e;

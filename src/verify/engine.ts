@@ -75,115 +75,147 @@ class StepFailure extends Error {
 
 /** Replays a unit's steps in order; cleanup directives always run. */
 export async function runUnit(unit: Unit, o: EngineOptions): Promise<UnitResult> {
-  const started = Date.now();
-  const counts = { passed: 0, failed: 0, skipped: 0 };
-  const scale = (ms: number) => Math.round(ms * o.timeoutScale);
-  const state = { clipboard: undefined as string | undefined };
-  let stopped: 'failed' | 'interrupted' | undefined;
-  const setupDone = new Set<number>();
-  const cleanupDone = new Set<number>();
-  const lastSlideOfFile = new Map<number, number>();
-  unit.slides.forEach((s, i) => lastSlideOfFile.set(s.file, i));
+  return new UnitRun(unit, o).run();
+}
 
-  const report = (slide: SlideRef, info: StepInfo, outcome: Outcome & { reason?: string }, durationMs: number, attempt?: number) => {
-    counts[outcome.status]++;
-    o.emit({ type: 'step', unit: unit.id, slide, step: info, durationMs, ...(attempt && attempt > 1 ? { attempt } : {}), ...outcome });
-  };
-  const skipSlide = (sp: SlidePlan, reason: string, from = 0) =>
-    sp.steps.slice(from).forEach((step, i) => report(sp.slide, stepInfo(step, from + i), { status: 'skipped', reason }, 0));
+type Stop = 'failed' | 'interrupted';
 
-  const hidden = async (sp: SlidePlan, kind: 'setup' | 'cleanup', h: HiddenCommand, signal: AbortSignal, cap?: number): Promise<boolean> => {
+/** One run of a unit: its counts, where it stopped, which files' setup and cleanup have run. */
+class UnitRun {
+  readonly #started = Date.now();
+  readonly #counts = { passed: 0, failed: 0, skipped: 0 };
+  readonly #state = { clipboard: undefined as string | undefined };
+  readonly #setupDone = new Set<number>();
+  readonly #cleanupDone = new Set<number>();
+  readonly #lastSlideOfFile = new Map<number, number>();
+  #stopped: Stop | undefined;
+
+  constructor(
+    readonly unit: Unit,
+    readonly o: EngineOptions,
+  ) {
+    unit.slides.forEach((s, i) => this.#lastSlideOfFile.set(s.file, i));
+  }
+
+  readonly scale = (ms: number): number => Math.round(ms * this.o.timeoutScale);
+
+  async run(): Promise<UnitResult> {
+    try {
+      for (let si = 0; si < this.unit.slides.length; si++) {
+        const sp = this.unit.slides[si]!;
+        if (this.#stopped) {
+          this.skipSlide(sp, this.stoppedReason());
+          continue;
+        }
+        await this.runSlide(sp);
+        if (this.#lastSlideOfFile.get(sp.file) === si && !this.#stopped) await this.runCleanup(sp.file, this.o.signal);
+      }
+    } finally {
+      // Cleanup always runs, even after a failure or Ctrl-C (with its own time budget then).
+      const signal = this.o.signal.aborted ? AbortSignal.timeout(this.scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt)) : this.o.signal;
+      for (const f of [...this.#setupDone].reverse()) await this.runCleanup(f, signal, this.o.signal.aborted ? this.scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt) : undefined);
+    }
+    const status = this.#stopped === 'interrupted' || this.o.signal.aborted ? 'interrupted' : this.#counts.failed > 0 ? 'failed' : 'passed';
+    return { status, ...this.#counts };
+  }
+
+  private stoppedReason(): string {
+    return this.#stopped === 'interrupted' ? 'not run: interrupted' : 'not run: an earlier step failed (use --continue-on-error to go on)';
+  }
+
+  /** A slide: skipped (before --from, `skip`), or its file's setup when first entered, then its steps. */
+  private async runSlide(sp: SlidePlan): Promise<void> {
+    const o = this.o;
+    if (o.fromSlide !== undefined && sp.slide.number < o.fromSlide) return this.skipSlide(sp, `before --from ${o.fromSlide}`);
+    if (sp.skip !== undefined) return this.skipSlide(sp, sp.skip);
+    o.emit({ type: 'slide', unit: this.unit.id, slide: sp.slide, of: this.unit.slideCount, elapsedMs: Date.now() - this.#started });
+    o.onSlide?.(sp.slide);
+    if (!(await this.runSetup(sp))) return;
+    for (let i = 0; i < sp.steps.length; i++) {
+      if (await this.attemptStep(sp, sp.steps[i]!, i)) continue;
+      this.skipSlide(sp, this.#stopped ? this.stoppedReason() : 'not run: an earlier step of this slide failed', i + 1);
+      return;
+    }
+  }
+
+  /** The setup commands of the slide's file, the first time one of its slides runs. False when one failed. */
+  private async runSetup(sp: SlidePlan): Promise<boolean> {
+    if (this.#setupDone.has(sp.file)) return true;
+    this.#setupDone.add(sp.file);
+    let ok = true;
+    for (const h of this.unit.files[sp.file]!.setup) if (ok) ok = await this.hidden(sp, 'setup', h, this.o.signal);
+    if (!ok) {
+      this.skipSlide(sp, 'not run: setup failed');
+      this.#stopped = this.o.signal.aborted ? 'interrupted' : 'failed';
+    }
+    return ok;
+  }
+
+  /** One step, asking first and retrying on failure when interactive. False when the slide cannot go on. */
+  private async attemptStep(sp: SlidePlan, step: Step, i: number): Promise<boolean> {
+    const o = this.o;
+    const info = stepInfo(step, i);
+    for (let attempt = 1; ; attempt++) {
+      const choice = o.interactive && attempt === 1 ? await o.interactive.before(sp, step, i) : 'run';
+      if (choice === 'quit') {
+        // This step here; the rest of the slide with the other steps after it.
+        this.#stopped = 'interrupted';
+        this.report(sp.slide, info, { status: 'skipped', reason: 'not run: quit' }, 0);
+        return false;
+      }
+      if (choice === 'skip') {
+        this.report(sp.slide, info, { status: 'skipped', reason: 'skipped interactively' }, 0);
+        return true;
+      }
+      const t0 = Date.now();
+      const outcome = await runStep(step, o, this.#state, this.scale);
+      if (outcome.status === 'failed' && o.signal.aborted) {
+        this.report(sp.slide, info, { ...outcome, message: 'interrupted' }, Date.now() - t0, attempt);
+        this.#stopped = 'interrupted';
+        return false;
+      }
+      if (outcome.status === 'failed' && o.interactive) {
+        const next = await o.interactive.afterFailure(sp, step, outcome);
+        if (next === 'retry') continue;
+        this.report(sp.slide, info, outcome, Date.now() - t0, attempt);
+        if (next === 'quit') this.#stopped = 'failed';
+        return next === 'skip';
+      }
+      this.report(sp.slide, info, outcome, Date.now() - t0, attempt);
+      if (outcome.status !== 'failed') return true;
+      if (!o.continueOnError) this.#stopped = 'failed';
+      return false;
+    }
+  }
+
+  private report(slide: SlideRef, info: StepInfo, outcome: Outcome & { reason?: string }, durationMs: number, attempt?: number): void {
+    this.#counts[outcome.status]++;
+    this.o.emit({ type: 'step', unit: this.unit.id, slide, step: info, durationMs, ...(attempt && attempt > 1 ? { attempt } : {}), ...outcome });
+  }
+
+  private skipSlide(sp: SlidePlan, reason: string, from = 0): void {
+    sp.steps.slice(from).forEach((step, i) => this.report(sp.slide, stepInfo(step, from + i), { status: 'skipped', reason }, 0));
+  }
+
+  /** A setup or cleanup command, outside the terminal, reported as a step of `sp`. */
+  private async hidden(sp: SlidePlan, kind: 'setup' | 'cleanup', h: HiddenCommand, signal: AbortSignal, cap?: number): Promise<boolean> {
     const t0 = Date.now();
-    const timeout = Math.min(scale(h.timeoutMs ?? DEFAULT_TIMEOUTS.hidden), cap ?? Infinity);
-    const r = await runHidden(h.command, o.env, o.cwd, timeout, signal);
+    const timeout = Math.min(this.scale(h.timeoutMs ?? DEFAULT_TIMEOUTS.hidden), cap ?? Infinity);
+    const r = await runHidden(h.command, this.o.env, this.o.cwd, timeout, signal);
     const info: StepInfo = { index: -1, kind, text: `${kind}: ${h.command.split('\n')[0]}`, file: h.position.file, line: h.position.line, hidden: true };
     const ok = r.status === 0 && !r.timedOut;
     const message = ok ? undefined : r.timedOut ? `${kind} timed out after ${formatMs(timeout)}` : signal.aborted ? `${kind} interrupted` : `${kind} exited with status ${r.status}`;
-    report(sp.slide, info, { status: ok ? 'passed' : 'failed', exitCode: r.status, output: r.output, ...(message ? { message } : {}) }, Date.now() - t0);
+    this.report(sp.slide, info, { status: ok ? 'passed' : 'failed', exitCode: r.status, output: r.output, ...(message ? { message } : {}) }, Date.now() - t0);
     return ok;
-  };
-  const runCleanup = async (file: number, signal: AbortSignal, cap?: number) => {
-    if (!setupDone.has(file) || cleanupDone.has(file)) return;
-    cleanupDone.add(file);
-    const sp = unit.slides[lastSlideOfFile.get(file)!]!;
-    for (const h of unit.files[file]!.cleanup) await hidden(sp, 'cleanup', h, signal, cap);
-  };
-
-  try {
-    for (let si = 0; si < unit.slides.length; si++) {
-      const sp = unit.slides[si]!;
-      if (stopped) {
-        skipSlide(sp, stopped === 'interrupted' ? 'not run: interrupted' : 'not run: an earlier step failed (use --continue-on-error to go on)');
-        continue;
-      }
-      if (o.fromSlide !== undefined && sp.slide.number < o.fromSlide) skipSlide(sp, `before --from ${o.fromSlide}`);
-      else if (sp.skip !== undefined) skipSlide(sp, sp.skip);
-      else {
-        o.emit({ type: 'slide', unit: unit.id, slide: sp.slide, of: unit.slideCount, elapsedMs: Date.now() - started });
-        o.onSlide?.(sp.slide);
-        let ok = true;
-        if (!setupDone.has(sp.file)) {
-          setupDone.add(sp.file);
-          for (const h of unit.files[sp.file]!.setup) if (ok) ok = await hidden(sp, 'setup', h, o.signal);
-          if (!ok) {
-            skipSlide(sp, 'not run: setup failed');
-            stopped = o.signal.aborted ? 'interrupted' : 'failed';
-          }
-        }
-        for (let i = 0; ok && i < sp.steps.length; i++) {
-          const step = sp.steps[i]!;
-          const info = stepInfo(step, i);
-          let attempt = 0;
-          for (;;) {
-            attempt++;
-            const choice = o.interactive && attempt === 1 ? await o.interactive.before(sp, step, i) : 'run';
-            if (choice === 'quit') {
-              // This step here; the rest of the slide with the other steps after the loop.
-              stopped = 'interrupted';
-              report(sp.slide, info, { status: 'skipped', reason: 'not run: quit' }, 0);
-              ok = false;
-              break;
-            }
-            if (choice === 'skip') {
-              report(sp.slide, info, { status: 'skipped', reason: 'skipped interactively' }, 0);
-              break;
-            }
-            const t0 = Date.now();
-            const outcome = await runStep(step, o, state, scale);
-            if (outcome.status === 'failed' && o.signal.aborted) {
-              report(sp.slide, info, { ...outcome, message: 'interrupted' }, Date.now() - t0, attempt);
-              stopped = 'interrupted';
-              ok = false;
-              break;
-            }
-            if (outcome.status === 'failed' && o.interactive) {
-              const next = await o.interactive.afterFailure(sp, step, outcome);
-              if (next === 'retry') continue;
-              report(sp.slide, info, outcome, Date.now() - t0, attempt);
-              if (next === 'quit') stopped = 'failed';
-              ok = next === 'skip';
-              break;
-            }
-            report(sp.slide, info, outcome, Date.now() - t0, attempt);
-            if (outcome.status === 'failed') {
-              ok = false;
-              if (!o.continueOnError) stopped = 'failed';
-            }
-            break;
-          }
-          if (!ok && !stopped) skipSlide(sp, 'not run: an earlier step of this slide failed', i + 1);
-          if (!ok && stopped) skipSlide(sp, stopped === 'interrupted' ? 'not run: interrupted' : 'not run: an earlier step failed (use --continue-on-error to go on)', i + 1);
-        }
-      }
-      if (lastSlideOfFile.get(sp.file) === si && !stopped) await runCleanup(sp.file, o.signal);
-    }
-  } finally {
-    // Cleanup always runs, even after a failure or Ctrl-C (with its own time budget then).
-    const signal = o.signal.aborted ? AbortSignal.timeout(scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt)) : o.signal;
-    for (const f of [...setupDone].reverse()) await runCleanup(f, signal, o.signal.aborted ? scale(DEFAULT_TIMEOUTS.cleanupOnInterrupt) : undefined);
   }
-  const status = stopped === 'interrupted' || o.signal.aborted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'passed';
-  return { status, ...counts };
+
+  /** The cleanup commands of a file whose setup ran, once, reported on its last slide. */
+  private async runCleanup(file: number, signal: AbortSignal, cap?: number): Promise<void> {
+    if (!this.#setupDone.has(file) || this.#cleanupDone.has(file)) return;
+    this.#cleanupDone.add(file);
+    const sp = this.unit.slides[this.#lastSlideOfFile.get(file)!]!;
+    for (const h of this.unit.files[file]!.cleanup) await this.hidden(sp, 'cleanup', h, signal, cap);
+  }
 }
 
 export function stepInfo(step: Step, index: number): StepInfo {

@@ -7,8 +7,8 @@
 /** Bottom to top. Folders on one floor sit side by side and do not import each other. */
 export const FLOORS = [
   ['model'],
-  ['shared', 'cluster'],
-  ['parse'],
+  ['shared'],
+  ['parse', 'cluster'],
   ['manifest'],
   ['render', 'verify', 'parity'],
   ['build'],

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../shared/paths.ts';
 
-/** scripts/cluster, located from this file so the CLI works from any cwd. */
-export const scriptsDir = fileURLToPath(new URL('../../scripts/cluster/', import.meta.url));
+/** scripts/cluster of the labdeck package, so the CLI works from any cwd. */
+export const scriptsDir = path.join(PACKAGE_ROOT, 'scripts', 'cluster');
 
 /** One script per action; `paths` prints the folders and ports the others use. */
 export type ClusterAction = 'build' | 'up' | 'down' | 'status' | 'env' | 'paths';

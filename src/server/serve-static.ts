@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve } from 'node:path';
+import { isInside } from '../shared/paths.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,7 +30,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return false;
   }
   let file = normalize(join(base, pathname));
-  if (file !== base && !file.startsWith(base + sep)) return false;
+  if (!isInside(file, base)) return false;
   try {
     if (statSync(file).isDirectory()) file = join(file, 'index.html');
     const size = statSync(file).size;

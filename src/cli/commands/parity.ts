@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { formatDiagnostic, type Diagnostic } from '../../model/diagnostic.ts';
@@ -9,6 +8,7 @@ import { contentPath, loadParity } from '../../parity/load.ts';
 import { STATUSES, type ParityReport } from '../../parity/report.ts';
 import { stampSlides } from '../../parity/restamp.ts';
 import { writeStamps } from '../../parity/store.ts';
+import { writeFileAtomic } from '../../shared/files.ts';
 import type { RegisterCommand } from '../shared.ts';
 
 interface CommonOptions {
@@ -47,7 +47,7 @@ export const registerParity: RegisterCommand = (program, setExit) => {
       const report = checkParity(loaded.input);
       const color = opts.format === 'text' && !opts.output && process.stdout.isTTY ? pc : undefined;
       const out = formatReport(report, opts.format, { ...(color ? { color } : {}), all: opts.all === true });
-      if (opts.output) writeFileSync(opts.output, out);
+      if (opts.output) writeFileAtomic(opts.output, out);
       else process.stdout.write(out);
       const failed = failing(report, failOn);
       if (failed.length > 0) process.stderr.write(pc.red(`parity: ${failed.join(', ')} found (--fail-on ${failOn.join(',')})\n`));

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pc from 'picocolors';
 import { hasErrors } from '../../model/diagnostic.ts';
+import { writeFileAtomic } from '../../shared/files.ts';
 import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, type ClusterTarget } from '../../verify/cluster.ts';
 import { readVerifyConfig } from '../../verify/config.ts';
 import type { VerifyEvent } from '../../verify/events.ts';
@@ -167,8 +168,8 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
   }
   await follow?.flush();
   const summary = summarize(events);
-  if (flags.junit) writeOut(flags.junit, junitXml(summary));
-  if (flags.html) writeOut(join(flags.html, 'index.html'), htmlReport(summary, castDir));
+  if (flags.junit) writeFileAtomic(flags.junit, junitXml(summary));
+  if (flags.html) writeFileAtomic(join(flags.html, 'index.html'), htmlReport(summary, castDir));
   const slides = summary.units.flatMap((u) => u.slides);
   const failed = slides.filter((s) => s.status === 'failed').length;
   const line = `${status}: ${slides.length} slides, ${failed} failed, in ${(summary.durationMs / 1000).toFixed(1)} s`;
@@ -225,9 +226,4 @@ function planModifiers(step: Unit['slides'][number]['steps'][number]): string {
 function openFile(path: string): number {
   mkdirSync(dirname(resolve(path)), { recursive: true });
   return openSync(path, 'w');
-}
-
-function writeOut(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, text);
 }

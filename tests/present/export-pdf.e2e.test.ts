@@ -57,6 +57,7 @@ describe('labdeck export pdf', () => {
     expect(noBrowser.code).toBe(1);
     expect(noBrowser.stderr).toContain('apt-get install -y chromium');
     expect(existsSync(join(dir, 'x.pdf')) || existsSync(join(dir, 'y.pdf'))).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // Nothing else in the folder: no partial PDF, no temporary file under any name.
+    expect(readdirSync(dir).filter((f) => !/^(slides|handout)\.pdf$/.test(f))).toEqual([]);
   }, 60_000);
 });

@@ -81,6 +81,7 @@ describe('labdeck verify (command line)', () => {
     expect(readdirSync(work).filter((f) => f.startsWith('cleanup-'))).toHaveLength(1);
     expect(runDirs(work)).toEqual([]);
     expect(socketsLeft().filter((s) => !before.includes(s))).toEqual([]);
-    expect(spawnSync('pgrep', ['-f', `tmux -L labdeck-`]).stdout.toString()).toBe('');
+    // This run's servers only (their files are under `work`): other runs may share the machine.
+    expect(spawnSync('pgrep', ['-f', `tmux -L labdeck-.*${work}/`]).stdout.toString()).toBe('');
   });
 });

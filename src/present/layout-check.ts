@@ -34,6 +34,20 @@ export async function checkLayout(manifest: string, onProgress?: (done: number, 
     await page.goto(`${server.url}${basename(report.summaries[0]!.href)}`);
     await page.waitForSelector('html[data-labdeck-ready="true"]', { state: 'attached' });
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    // Images wait for their slide to come near (Reveal's data-src): measuring needs them all.
+    await page.evaluate(() =>
+      Promise.all(
+        Array.from(document.querySelectorAll('img[data-src]')).map(
+          (img) =>
+            new Promise((done) => {
+              img.addEventListener('load', done, { once: true });
+              img.addEventListener('error', done, { once: true });
+              img.setAttribute('src', img.getAttribute('data-src')!);
+              img.removeAttribute('data-src');
+            }),
+        ),
+      ),
+    );
     const frame = await page.evaluate(() => {
       const c = (window as unknown as { Reveal: { getConfig: () => { width: number; height: number } } }).Reveal.getConfig();
       return { width: c.width, height: c.height } as Frame;

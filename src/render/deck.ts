@@ -160,11 +160,46 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     title: escapeHtml(deck.values.title.replace(/\s*\n\s*/g, ' ')),
     assets: assetsBase,
     banner: bannerHtml(options.annotations),
-    slides: sections.join('\n'),
+    slides: pageSlides(sections),
     config: scriptJson(config),
     scripts: scriptTags(assetsBase, options.liveReload !== undefined),
   });
   return { html, images, diagnostics, slideCount: sections.length };
+}
+
+/**
+ * Slides the page shows with their content from the start (Reveal opens on the first one by
+ * default); the content of the others waits in `#labdeck-slides` until the client fills it
+ * (src/render/client/core.js), so a 2,000-slide page parses and lays out a few slides, not all.
+ */
+export const INLINE_SLIDES = 4;
+
+/** The sections of a page: empty past the first few, their content as a JSON array of HTML (null: already in place). */
+function pageSlides(sections: readonly string[]): string {
+  const waiting: (string | null)[] = [];
+  const shells = sections.map((html, i) => {
+    if (i < INLINE_SLIDES) {
+      waiting.push(null);
+      return html;
+    }
+    const { open, inner } = splitSection(html);
+    waiting.push(inner);
+    return `${open}</section>`;
+  });
+  if (waiting.every((w) => w === null)) return shells.join('\n');
+  return `${shells.join('\n')}\n<script type="application/json" id="labdeck-slides">${scriptJson(waiting)}</script>`;
+}
+
+/** `<section …>` and what it holds, from hast-util-to-html's output (attribute values in double quotes, `"` escaped). */
+export function splitSection(html: string): { open: string; inner: string } {
+  let quoted = false;
+  let end = 0;
+  for (; end < html.length; end++) {
+    const c = html[end];
+    if (c === '"') quoted = !quoted;
+    else if (c === '>' && !quoted) break;
+  }
+  return { open: html.slice(0, end + 1), inner: html.slice(end + 1, html.length - '</section>'.length) };
 }
 
 function bannerHtml(annotations?: DeckAnnotations): string {

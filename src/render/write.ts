@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../shared/files.ts';
 import { isInside } from '../shared/paths.ts';
-import { clientAssets, revealAssets, type AssetCopy } from './assets.ts';
+import { clientAssets, deckScript, revealAssets, type AssetCopy } from './assets.ts';
 import type { RenderedSite } from './site.ts';
 import { THEME_TEMPLATES, type Theme } from './theme.ts';
 
@@ -56,6 +56,8 @@ function writeInto(dir: string, site: RenderedSite, contentRoot: string, theme: 
   for (const [rel, html] of site.pages) write(rel, html);
   for (const [from, to] of site.images) copy(join(contentRoot, from), to);
   for (const asset of staticAssets(theme)) copy(asset.from, asset.to);
+  const script = deckScript();
+  write(script.to, script.data);
   write(OUTPUT_MARKER, 'Built by labdeck. This folder is replaced as a whole by `labdeck build`.\n');
   return files;
 }

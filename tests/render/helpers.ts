@@ -22,13 +22,30 @@ export async function renderChapter(markdown: string, options: { lang?: 'en' | '
   const lang = options.lang ?? 'en';
   const dir = contentTree({ [`${lang}/a.md`]: markdown, 'decks/deck.yml': manifest(lang, [`${lang}/a.md`]), ...options.files });
   const report = await buildSite({ manifests: [join(dir, 'decks/deck.yml')], lenient: options.lenient });
-  const html = report.site.pages.get('deck.html') ?? '';
+  const html = inlineSlides(report.site.pages.get('deck.html') ?? '');
   return { dir, report, html, sections: sectionsOf(html) };
 }
 
-/** Reveal's horizontal slides of a page (labdeck never nests sections). */
+/**
+ * A deck page as if every slide's content were in its `<section>`: pages hold most of it in
+ * `#labdeck-slides` (a JSON array of HTML, null for slides already filled) until the client fills it.
+ */
+export function inlineSlides(html: string): string {
+  const store = html.match(/<script type="application\/json" id="labdeck-slides">([\s\S]*?)<\/script>/);
+  if (!store) return html;
+  const contents = JSON.parse(store[1]!) as (string | null)[];
+  let i = 0;
+  return html.replace(store[0], '').replace(/<section\b(?:[^>"]|"[^"]*")*>(<\/section>)?/g, (open, close: string | undefined) => {
+    const content = contents[i++];
+    if (typeof content !== 'string') return open;
+    if (!close) throw new Error(`section ${i - 1} has content in the page and in #labdeck-slides`);
+    return open.slice(0, -'</section>'.length) + content + '</section>';
+  });
+}
+
+/** Reveal's horizontal slides of a page (labdeck never nests sections), with their content. */
 export function sectionsOf(html: string): string[] {
-  return [...html.matchAll(/<section\b[\s\S]*?<\/section>/g)].map((m) => m[0]);
+  return [...inlineSlides(html).matchAll(/<section\b[\s\S]*?<\/section>/g)].map((m) => m[0]);
 }
 
 /** The author slides of a rendered chapter (generated chapter titles dropped). */
@@ -42,7 +59,7 @@ export const count = (s: string, re: RegExp): number => [...s.matchAll(new RegEx
 
 /** Visible text of an HTML fragment, roughly (tags and notes dropped, entities decoded). */
 export function visibleText(html: string): string {
-  return html
+  return inlineSlides(html)
     .replace(/<aside class="notes">[\s\S]*?<\/aside>/g, '')
     .replace(/<script[\s\S]*?<\/script>/g, '')
     .replace(/<[^>]+>/g, '')

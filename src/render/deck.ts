@@ -4,7 +4,7 @@ import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import { contextId, newRenderSession, type MarkdownContext, type RenderSession } from './markdown.ts';
+import { contextId, newRenderSession, sharedContextId, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
 import { escapeHtml, scriptJson } from '../shared/html.ts';
 import { loadLocale, t, type Locale } from '../shared/locale.ts';
@@ -123,6 +123,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
   const fileProblems = options.lenient ? fileProblemsBySlide(deck) : undefined;
   const reuse = contextId(deck, locale, options.highlighter, targets);
+  const reuseShared = sharedContextId(locale, options.highlighter);
 
   const sections = placed.map(({ slide, inserted }) => {
     const ctx: MarkdownContext = {
@@ -137,6 +138,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       images,
       targets,
       reuse,
+      reuseShared,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
     const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide) });

@@ -31,6 +31,8 @@ export interface MarkdownContext {
   targets: LinkTargets;
   /** `contextId` of the deck: fragments converted under the same id are reused (`fragmentHtml`). */
   reuse?: number;
+  /** `sharedContextId` of the deck: the key of fragments that read nothing of the deck, reused across decks. */
+  reuseShared?: number;
   /** Set while converting when a local image is shown: that conversion must run again each build (images to copy). */
   showedImage?: boolean;
 }
@@ -96,21 +98,63 @@ export function contextId(deck: Pick<Deck, 'values' | 'definitions'>, locale: Lo
   return id;
 }
 
+/** The part of `contextId` every deck of a locale shares: for fragments that read nothing of their deck. */
+export function sharedContextId(locale: Locale, highlighter: CodeHighlighter): number {
+  const key = `shared\0${objectId(locale)}\0${objectId(highlighter)}`;
+  let id = contextIds.get(key);
+  if (id === undefined) contextIds.set(key, (id = nextContextId++));
+  return id;
+}
+
+const deckDependent = new WeakMap<object, boolean>();
+
+/**
+ * Whether a tree's HTML can differ from one deck to another: deck values (`@@…@@`, `@@LINK`),
+ * reference definitions, `#` links (targets, dead-link severity), images (copied per deck).
+ */
+function dependsOnDeck(node: Nodes): boolean {
+  let known = deckDependent.get(node);
+  if (known !== undefined) return known;
+  switch (node.type as string) {
+    case 'deckVariable':
+    case 'deckLink':
+    case 'linkReference':
+    case 'imageReference':
+    case 'image':
+      known = true;
+      break;
+    case 'link':
+      known = (node as Link).url.startsWith('#') || (node as Link).url.includes('@@');
+      break;
+    case 'code':
+    case 'inlineCode':
+      known = (node as Code).value.includes('@@');
+      break;
+    default:
+      known = false;
+  }
+  if (!known && 'children' in node) known = (node.children as Nodes[]).some(dependsOnDeck);
+  deckDependent.set(node, known);
+  return known;
+}
+
 /**
  * HTML of a slide's Markdown tree. With `ctx.reuse`, an unchanged tree (the parse cache keeps
  * the trees of unchanged files) under the same context is not converted again: dev rebuilds
- * re-render whole decks. Conversions that reported a problem or showed an image are not kept,
- * since those effects must happen on every build.
+ * re-render whole decks, and a chapter shared by several decks is converted once per build when
+ * nothing in it reads its deck (`ctx.reuseShared`). Conversions that reported a problem or showed
+ * an image are not kept, since those effects must happen on every build.
  */
 export function fragmentHtml(tree: Root, ctx: MarkdownContext): string {
-  if (ctx.reuse !== undefined) {
+  const key = ctx.reuseShared !== undefined && !dependsOnDeck(tree) ? ctx.reuseShared : ctx.reuse;
+  if (key !== undefined) {
     const hit = rendered.get(tree);
-    if (hit && hit.key === ctx.reuse) return hit.html;
+    if (hit && hit.key === key) return hit.html;
   }
   const problems = ctx.diagnostics.length;
   ctx.showedImage = false;
   const html = toHtml(markdownToHast(tree, ctx), { allowDangerousHtml: true });
-  if (ctx.reuse !== undefined && ctx.diagnostics.length === problems && !ctx.showedImage) rendered.set(tree, { key: ctx.reuse, html });
+  if (key !== undefined && ctx.diagnostics.length === problems && !ctx.showedImage) rendered.set(tree, { key, html });
   return html;
 }
 

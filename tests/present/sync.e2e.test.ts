@@ -21,6 +21,14 @@ const go = (page: Page, id: string) =>
     reveal.slide(reveal.getSlides().findIndex((s: Element) => s.getAttribute('data-slide-id') === target));
   }, id);
 const currentId = (page: Page) => page.evaluate(() => (window as any).Reveal.getCurrentSlide().getAttribute('data-slide-id'));
+/** Records every slide a page moves to from now on (`moves` reads them). */
+const track = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as any;
+    w.__moves = [];
+    w.Reveal.on('slidechanged', (e: any) => w.__moves.push(e.currentSlide.getAttribute('data-slide-id')));
+  });
+const moves = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).__moves);
 
 describe('screens follow the presenter through labdeck serve', () => {
   it('a follower page goes where the presenter goes, steps and extra-details toggle included', async () => {
@@ -57,20 +65,26 @@ describe('screens follow the presenter through labdeck serve', () => {
     const intruder = await open(h.deckUrl('?follow&token=wrong'));
     await intruder.waitForSelector('html[data-labdeck-sync-refused="true"]');
     await poll(() => intruder.textContent('.ld-toast')).toContain('wrong token');
-    const before = await currentId(intruder);
-    await go(presenter, 'last-slide');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await currentId(intruder)).toBe(before);
     expect(h.server.followerCount('present-en')).toBe(0);
-
-    // A presenter with a wrong token cannot steer anyone either.
+    // A screen with the right token witnesses the move: once it has arrived, the relay has sent
+    // it to every follower it has, and the intruder must not have moved.
     const follower = await open(h.deckUrl(`?follow&token=${TOKEN}`));
-    await poll(() => currentId(follower)).toBe(await currentId(presenter));
+    await follower.waitForSelector('html[data-labdeck-sync-connected="true"]');
+    await track(intruder);
+    await go(presenter, 'last-slide');
+    await poll(() => currentId(follower)).toBe('last-slide');
+    expect(await moves(intruder)).toEqual([]);
+    expect(h.server.followerCount('present-en')).toBe(1);
+
+    // A presenter with a wrong token cannot steer anyone either: the rogue moves first, the real
+    // presenter next; the follower goes where the presenter went and never where the rogue did.
     const rogue = await open(h.deckUrl('?present&token=nope'));
     await rogue.waitForSelector('html[data-labdeck-sync-refused="true"]');
+    await track(follower);
     await go(rogue, 'toc-part-1');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await currentId(follower)).toBe(await currentId(presenter));
+    await go(presenter, 'lab-slide');
+    await poll(() => currentId(follower)).toBe('lab-slide');
+    expect(await moves(follower)).toEqual(['lab-slide']);
     await Promise.all([presenter.close(), intruder.close(), follower.close(), rogue.close()]);
   });
 });

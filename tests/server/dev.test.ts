@@ -50,10 +50,14 @@ describe('labdeck dev', () => {
 
   it('rebuilds only the decks a change touches and tells the open pages to reload', async () => {
     const events: string[] = [];
+    // The server greets a new listener once it is registered: the change is made after that.
+    let connected!: () => void;
+    const listening = new Promise<void>((resolve) => (connected = resolve));
     const done = new Promise<void>((resolve) => {
       const req = request({ host: '127.0.0.1', port: dev.server.port, path: EVENTS_PATH }, (res) => {
         res.on('data', (c: Buffer) => {
           events.push(c.toString());
+          connected();
           if (events.join('').includes('event: rebuilt')) {
             req.destroy();
             resolve();
@@ -62,7 +66,7 @@ describe('labdeck dev', () => {
       });
       req.end();
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await listening;
     const before = builds.length;
     appendFileSync(join(dir, 'content/en/k8s/kubectl-run.md'), '\n---\n\n## Added while presenting\n\n- hello\n');
     await done;

@@ -13,6 +13,16 @@
   'use strict';
   // Read before Reveal starts: it rewrites the hash to the slide's name.
   var initialHash = window.location.hash;
+  // Whether the speaker window's state reached this frame before its controllers started (Reveal
+  // applies it on its own): the frame then stands where it should, and must not step again.
+  var stateReceived = false;
+  window.addEventListener('message', function (event) {
+    try {
+      if (typeof event.data === 'string' && JSON.parse(event.data).method === 'setState') stateReceived = true;
+    } catch (e) {
+      // Not a Reveal message.
+    }
+  });
 
   /** Reveal's own API object: plugins and its postMessage API call methods on it, not on `window.Reveal`. */
   function revealApi(global) {
@@ -58,7 +68,7 @@
       return setState.call(deck, state);
     };
 
-    if (params.get('controls') === 'false') {
+    if (params.get('controls') === 'false' && !stateReceived) {
       var start = /^#\/(\d+)/.exec(initialHash);
       var indices = deck.getIndices();
       if (start && indices.h === Number(start[1]) && (indices.f === undefined || indices.f < 0)) deck.next();

@@ -13,12 +13,12 @@
   'use strict';
   // Read before Reveal starts: it rewrites the hash to the slide's name.
   var initialHash = window.location.hash;
-  // Whether the speaker window's state reached this frame before its controllers started (Reveal
-  // applies it on its own): the frame then stands where it should, and must not step again.
+  // Whether the speaker window's state reached this frame, and Reveal applied it, before the
+  // controllers started: the frame then stands where it should, and must not step again.
   var stateReceived = false;
   window.addEventListener('message', function (event) {
     try {
-      if (typeof event.data === 'string' && JSON.parse(event.data).method === 'setState') stateReceived = true;
+      if (typeof event.data === 'string' && JSON.parse(event.data).method === 'setState' && window.Reveal.isReady()) stateReceived = true;
     } catch (e) {
       // Not a Reveal message.
     }

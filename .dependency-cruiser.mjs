@@ -8,7 +8,7 @@
 export const FLOORS = [
   ['model'],
   ['shared'],
-  ['parse', 'cluster'],
+  ['parse', 'cluster', 'mermaid'],
   ['manifest'],
   ['render', 'verify', 'parity'],
   ['build'],

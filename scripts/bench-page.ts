@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../src/present/browser.ts';
+import { launchChromium } from '../src/shared/browser.ts';
 import { serveStatic } from '../src/server/serve-static.ts';
 import { generateContainerTrainingCorpus, LARGEST_DECK, WORKSHOP_HTML } from './corpus-container-training.ts';
 import { copyRealCourse, markmakerMissing, median, ms, npmRemark, runLabdeckBuild, runMarkmaker } from './course-runs.ts';

@@ -5,7 +5,7 @@ import { buildSite } from '../build/site.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { startServer } from '../server/serve.ts';
 import { writeFileAtomic } from '../shared/files.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium } from '../shared/browser.ts';
 
 export interface PdfRequest {
   manifest: string;

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { buildSite } from '../build/site.ts';
 import { startServer } from '../server/serve.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium } from '../shared/browser.ts';
 import { layoutDiagnostics, type Frame, type SlideMeasure } from './layout.ts';
 
 export interface LayoutReport {

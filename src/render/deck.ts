@@ -4,6 +4,7 @@ import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import type { CodeHighlighter } from './highlight.ts';
+import { mermaidSources, type MermaidSource } from '../mermaid/index.ts';
 import { contextId, newRenderSession, sharedContextId, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
 import { escapeHtml, scriptJson } from '../shared/html.ts';
@@ -19,6 +20,8 @@ export interface RenderOptions {
   annotations?: DeckAnnotations;
   /** Shared shiki instance, with the deck's languages prepared (`deckLanguages`). */
   highlighter: CodeHighlighter;
+  /** Mermaid diagrams, drawn beforehand (`deckDiagrams`). */
+  diagrams?: MarkdownContext['diagrams'];
   theme: Theme;
   /** Whether a file exists, relative to the content root (images). */
   assetExists: (relativePath: string) => boolean;
@@ -63,6 +66,14 @@ export function deckLanguages(deck: Deck): Set<string> {
   const langs = new Set<string>();
   for (const slide of deck.slides) for (const code of slide.code) if (code.lang) langs.add(code.lang.toLowerCase());
   return langs;
+}
+
+/** Mermaid diagrams of a deck's slides and notes (inserted slides included), to draw before `renderDeck`. */
+export function deckDiagrams(deck: Deck, annotations?: DeckAnnotations): MermaidSource[] {
+  return slidesWithInsertions(deck, annotations).flatMap((slide) => [
+    ...slide.fragments.flatMap((f) => mermaidSources(f.tree)),
+    ...(slide.notes ? mermaidSources(slide.notes.tree) : []),
+  ]);
 }
 
 /** The deck's slides in order, with the slides other stages insert (a missing translation's source). */
@@ -130,6 +141,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       deck,
       locale,
       highlighter: options.highlighter,
+      diagrams: options.diagrams,
       file: slide.file,
       generated: slide.kind !== 'author' && slide.kind !== 'invalid',
       assetExists: options.assetExists,

@@ -8,6 +8,7 @@ import type { Deck, DeckValues } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline } from '../model/slide.ts';
 import { normalizeLabel, parseMarkdown } from '../parse/index.ts';
+import { mermaidDiagnostic, mermaidElement, mermaidSource, type MermaidResult, type MermaidSource } from '../mermaid/index.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { t, type Locale } from '../shared/locale.ts';
 
@@ -35,6 +36,8 @@ export interface MarkdownContext {
   reuseShared?: number;
   /** Set while converting when a local image is shown: that conversion must run again each build (images to copy). */
   showedImage?: boolean;
+  /** Mermaid diagrams drawn before rendering (`MermaidDiagrams.prepare`). */
+  diagrams?: { result(source: MermaidSource): MermaidResult | undefined };
 }
 
 export interface LinkTargets {
@@ -240,7 +243,16 @@ function handlersFor(ctx: MarkdownContext): Handlers {
     return { type: 'element', tagName: 'a', properties: { href }, children: [{ type: 'text', value: node.path }] };
   };
 
+  const diagram = (node: Code | Html, source: MermaidSource): ElementContent => {
+    const result = ctx.diagrams?.result(source);
+    const problem = mermaidDiagnostic(source, result, pos(ctx, node));
+    if (problem) ctx.diagnostics.push(problem);
+    return mermaidElement(source, result);
+  };
+
   const code = (_state: State, node: Code): ElementContent => {
+    const mermaid = mermaidSource(node);
+    if (mermaid) return diagram(node, mermaid);
     const lang = (node.lang ?? '').trim();
     if (!ctx.highlighter.knows(lang) && !ctx.session.unknownLangs.has(lang.toLowerCase())) {
       ctx.session.unknownLangs.add(lang.toLowerCase());
@@ -254,6 +266,8 @@ function handlersFor(ctx: MarkdownContext): Handlers {
   const inlineCode = (state: State, node: InlineCode) => defaultHandlers.inlineCode(state, { ...node, value: substituteValues(node.value, values) });
 
   const html = (state: State, node: Html) => {
+    const mermaid = mermaidSource(node);
+    if (mermaid) return diagram(node, mermaid);
     // Hidden automation and disabled content live in comments: they never reach the page.
     const value = node.value.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
     return value.trim() === '' ? undefined : defaultHandlers.html(state, { ...node, value });

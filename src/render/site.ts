@@ -2,7 +2,7 @@ import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { deckLanguages, renderDeck, slidesWithInsertions } from './deck.ts';
+import { deckLanguages, renderDeck, slidesWithInsertions, type RenderOptions } from './deck.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { newRenderSession, type RenderSession } from './markdown.ts';
 import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
@@ -10,6 +10,8 @@ import type { Theme } from './theme.ts';
 
 export interface SiteOptions {
   highlighter: CodeHighlighter;
+  /** Mermaid diagrams, drawn beforehand. */
+  diagrams?: RenderOptions['diagrams'];
   theme: Theme;
   lenient?: boolean;
   /** Per deck id, what parity/verification ask to show. */
@@ -54,6 +56,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
     started = performance.now();
     const rendered = renderDeck(deck, {
       highlighter: options.highlighter,
+      diagrams: options.diagrams,
       theme: options.theme,
       lenient: options.lenient,
       annotations: options.annotations?.get(deck.id),

@@ -3,7 +3,7 @@ import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deck } from '../../src/model/deck.ts';
-import { launchChromium } from '../../src/present/browser.ts';
+import { launchChromium } from '../../src/shared/browser.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';

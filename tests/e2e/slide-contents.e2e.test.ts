@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/present/browser.ts';
+import { launchChromium } from '../../src/shared/browser.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { INLINE_SLIDES } from '../../src/render/deck.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildSite } from '../../src/build/site.ts';
-import { launchChromium } from '../../src/present/browser.ts';
+import { launchChromium } from '../../src/shared/browser.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 
 export const FIXTURE_MANIFEST = 'tests/present/fixtures/content/decks/present-en.yml';

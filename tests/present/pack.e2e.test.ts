@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../src/present/browser.ts';
+import { launchChromium } from '../../src/shared/browser.ts';
 import { packDeck } from '../../src/present/pack.ts';
 import { FIXTURE_MANIFEST } from './harness.ts';
 

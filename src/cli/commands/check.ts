@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { hasErrors } from '../../model/diagnostic.ts';
-import { BrowserMissingError } from '../../present/browser.ts';
+import { BrowserMissingError } from '../../shared/browser.ts';
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { checkLayout } from '../../present/layout-check.ts';
 import { countBySeverity, failer, printDiagnostics, type RegisterCommand } from '../shared.ts';

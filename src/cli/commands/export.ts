@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { BrowserMissingError } from '../../present/browser.ts';
+import { BrowserMissingError } from '../../shared/browser.ts';
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { exportPdf } from '../../present/export-pdf.ts';
 import { unwritableReason } from '../../shared/files.ts';

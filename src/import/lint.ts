@@ -11,7 +11,8 @@ const COMMANDS = new Set(
   tail head wc sort uniq mkdir rm cp mv touch chmod chown vi vim nano less more nc nslookup dig host openssl base64 python python3
   pip node npm make tar which man true false exit source set unset alias for while if do done then fi systemctl journalctl tee
   xargs bash sh zsh date printf read test time history clear ip ifconfig netstat ss tree find diff file id whoami hostname uname
-  free df du mount exec eval cut tr yes seq telnet ab hey siege htpasswd promtool amtool istioctl linkerd argocd flux shpod`.split(/\s+/),
+  free df du mount exec eval cut tr yes seq telnet ab hey siege htpasswd promtool amtool istioctl linkerd argocd flux shpod
+  dockerd containerd etcd runc ctr nerdctl brew port`.split(/\s+/),
 );
 /** kubectl's subcommands (1.30), with the short forms container.training uses. */
 const KUBECTL = new Set(
@@ -20,14 +21,45 @@ const KUBECTL = new Set(
   api-resources api-versions config plugin version options alpha`.split(/\s+/),
 );
 
-/** Edit distance with transpositions, stopping early: only 0, 1, 2 or "more" matter here. */
+/**
+ * Keys next to each other on QWERTY or AZERTY keyboards (French courses are typed on both).
+ * Hitting a neighbour is a typo; `port` for `sort` or `lets` for `less` is another word.
+ */
+const NEIGHBOURS: ReadonlyMap<string, ReadonlySet<string>> = (() => {
+  const layouts = [
+    ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'],
+    ['1234567890-', 'azertyuiop', 'qsdfghjklm', 'wxcvbn'],
+  ];
+  const map = new Map<string, Set<string>>();
+  const link = (a: string | undefined, b: string | undefined) => {
+    if (!a || !b) return;
+    for (const [x, y] of [[a, b], [b, a]] as const) map.set(x, (map.get(x) ?? new Set()).add(y));
+  };
+  for (const rows of layouts) {
+    rows.forEach((row, r) => {
+      for (let i = 0; i < row.length; i++) {
+        link(row[i], row[i + 1]);
+        // Staggered rows: a key touches two keys of the row below it.
+        link(row[i], rows[r + 1]?.[i]);
+        link(row[i], rows[r + 1]?.[i - 1]);
+      }
+    });
+  }
+  return map;
+})();
+
+const substitutionCost = (a: string, b: string) => (a === b ? 0 : NEIGHBOURS.get(a)?.has(b) ? 1 : 2);
+
+/**
+ * Typing distance with transpositions, where only a neighbouring key counts as one slip; stops
+ * early: only 0, 1, 2 or "more" matter here.
+ */
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + substitutionCost(a[i - 1]!, b[j - 1]!));
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
       d[i]![j] = v;
     }
@@ -47,16 +79,21 @@ function nearest(word: string, known: ReadonlySet<string>): string | undefined {
   return best;
 }
 
-/** What is wrong with one command line (`kubectrl proxy`, `kubectl gett pods`), if anything. */
-export function commandProblem(command: string): { message: string; hint: string } | undefined {
-  const words = command.trim().replace(/^(sudo\s+|\w+=\S*\s+)+/, '').split(/\s+/);
-  const [first = '', second] = words;
-  if (!/^[a-z][a-z0-9-]*$/.test(first)) return undefined;
+/**
+ * What is wrong with one command line (`kubectrl proxy`, `kubectl gett pods`), if anything.
+ * `words` are words the course uses in its own sentences: in prose, such a word is not a typo.
+ */
+export function commandProblem(command: string, words: ReadonlySet<string> = new Set()): { message: string; hint: string } | undefined {
+  const parts = command.trim().replace(/^(sudo\s+|\w+=\S*\s+)+/, '').split(/\s+/);
+  const [first = '', second] = parts;
+  if (!/^[a-z][a-z0-9-]*$/.test(first) || words.has(first)) return undefined;
   const typo = nearest(first, COMMANDS);
-  if (typo) return { message: `\`${first}\` is not a command (did you mean \`${typo}\`?)`, hint: `write \`${[typo, ...words.slice(1)].join(' ')}\`` };
+  if (typo) return { message: `\`${first}\` is not a command (did you mean \`${typo}\`?)`, hint: `write \`${[typo, ...parts.slice(1)].join(' ')}\`` };
+  // Any `kubectl-NAME` on the PATH is a kubectl plugin (`kubectl who-can`): only a near miss of a
+  // built-in subcommand is a typo.
   if (first === 'kubectl' && second !== undefined && /^[a-z][a-z-]*$/.test(second) && !KUBECTL.has(second)) {
     const sub = nearest(second, KUBECTL);
-    return { message: `\`kubectl ${second}\` is not a kubectl command${sub ? ` (did you mean \`kubectl ${sub}\`?)` : ''}`, hint: 'see `kubectl help` for the list' };
+    if (sub) return { message: `\`kubectl ${second}\` is not a kubectl command (did you mean \`kubectl ${sub}\`?)`, hint: `write \`kubectl ${sub}\`, or see \`kubectl help\`` };
   }
   return undefined;
 }
@@ -64,9 +101,10 @@ export function commandProblem(command: string): { message: string; hint: string
 /**
  * What imported material tends to carry: commands that do not exist, prompts left in commands
  * learners run, paragraphs pasted twice. `text` is the file's text (`file` its parse), for the
- * line-level checks. Run by `labdeck import` on what it writes; `labdeck lint` can run it per file.
+ * line-level checks; `words` the words of the course's prose (`proseWords`, by default this file's).
+ * Run by `labdeck import` on what it writes; `labdeck lint` runs it on every file of the course.
  */
-export function lintImported(file: SourceFile, text: string): Diagnostic[] {
+export function lintImported(file: SourceFile, text: string, words: ReadonlySet<string> = proseWords([file])): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (line: number, column = 1) => ({ file: file.path, line, column });
   for (const slide of file.slides) {
@@ -101,7 +139,8 @@ export function lintImported(file: SourceFile, text: string): Diagnostic[] {
         if (node.type !== 'inlineCode' && node.type !== 'strong' && node.type !== 'emphasis') return true;
         const value = node.type === 'inlineCode' ? (node as unknown as { value: string }).value : toString(node);
         // One word set off in prose is a term (*name*, `pods`), not a command: a command has arguments.
-        const problem = /\S\s+\S/.test(value.trim()) ? commandProblem(value) : undefined;
+        // A phrase set off (*best case scenario*, *lets us change…*) starts with a word of the prose.
+        const problem = /\S\s+\S/.test(value.trim()) ? commandProblem(value, words) : undefined;
         const where = node.position ?? block?.position;
         if (problem) out.push(warning('lint/unknown-command', at(where?.start.line ?? slide.position.line, where?.start.column ?? 1), problem.message, problem.hint));
         return false;
@@ -110,6 +149,24 @@ export function lintImported(file: SourceFile, text: string): Diagnostic[] {
   }
   out.push(...duplicatedLines(text, at));
   return out;
+}
+
+/**
+ * Words the authors write in their own sentences (code and emphasis left out, where commands are
+ * set off), lower case: the course is its own dictionary.
+ */
+export function proseWords(files: Iterable<SourceFile>): Set<string> {
+  const words = new Set<string>();
+  for (const slide of [...files].flatMap((f) => f.slides)) {
+    for (const tree of [...slide.fragments.map((f) => f.tree), ...(slide.notes ? [slide.notes.tree] : [])]) {
+      visit(tree, undefined, (node) => {
+        if (node.type === 'inlineCode' || node.type === 'strong' || node.type === 'emphasis' || node.type === 'code') return false;
+        if (node.type === 'text') for (const w of (node as unknown as { value: string }).value.toLowerCase().match(/[a-z][a-z0-9-]*/g) ?? []) words.add(w);
+        return true;
+      });
+    }
+  }
+  return words;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Node, Parent } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import { importDocument, type ImportShape } from '../../src/import/index.ts';
-import { lintImported } from '../../src/import/lint.ts';
+import { commandProblem, lintImported, proseWords } from '../../src/import/lint.ts';
 import type { SourceFile } from '../../src/model/chapter.ts';
 import { parseSource } from '../../src/parse/index.ts';
 
@@ -186,6 +186,54 @@ describe('lintImported', () => {
       ['lint/unknown-command', 7],
     ]);
     expect(found[1]!.message).toBe('`kubectl gett` is not a kubectl command (did you mean `kubectl get`?)');
+  });
+
+  it('counts a slip of a neighbouring key, a missing, extra or swapped letter as a typo, another word as none', () => {
+    for (const typo of ['kuectl get nodes', 'kubecttl get nodes', 'kubeclt get nodes', 'kubevtl get nodes', 'cyrl -s localhost']) {
+      expect(commandProblem(typo), typo).toBeDefined();
+    }
+    // One letter away from a command, but on a key nowhere near it: words, not typos.
+    for (const word of ['port forward', 'best case', 'lets us', 'will not', 'data plane', 'bind mount', 'match labels', 'thin pool']) {
+      expect(commandProblem(word), word).toBeUndefined();
+    }
+    // Real commands near others, and kubectl plugins (any kubectl-NAME on the PATH).
+    expect(commandProblem('dockerd --debug')).toBeUndefined();
+    expect(commandProblem('kubectl who-can list pods')).toBeUndefined();
+    expect(commandProblem('kubectl descibe pod web')?.message).toBe('`kubectl descibe` is not a kubectl command (did you mean `kubectl describe`?)');
+    // A word of the course's prose is not a typo where commands are set off in prose.
+    expect(commandProblem('used twice', new Set(['used']))).toBeUndefined();
+    expect(commandProblem('used twice')?.message).toBe('`used` is not a command (did you mean `sed`?)');
+  });
+
+  it('leaves phrases set off in prose alone and still finds the typo in a lab command', () => {
+    const md = [
+      '## Installing the tool',
+      '',
+      '- On a Mac: `brew install kubetail` or `sudo port install kubetail`',
+      '',
+      '- Upgrades: *best case: in place; otherwise: new nodes*',
+      '',
+      '- `kubectl patch` *lets us change a few fields*, used with care',
+      '',
+      '- Each pod gets *resource requests*; a resource is what a pod asks for',
+      '',
+      '.lab[',
+      '',
+      '- List the classes:',
+      '  ```bash',
+      '  kuectl get storageclasses',
+      '  ```',
+      '',
+      ']',
+      '',
+    ].join('\n');
+    const found = lint(md);
+    expect(found.map((d) => `${d.code} ${d.position.line} ${d.message}`)).toEqual(['lint/unknown-command 15 `kuectl` is not a command (did you mean `kubectl`?)']);
+    // The vocabulary is the course's: a word written only in emphasis here is prose elsewhere.
+    const alone = parseSource('## A\n\n- Pods have *resource requests*\n', { path: 'a.md' });
+    const other = parseSource('## B\n\nA resource is anything the API serves.\n', { path: 'b.md' });
+    expect(lintImported(alone, '').map((d) => d.message)).toEqual(['`resource` is not a command (did you mean `source`?)']);
+    expect(lintImported(alone, '', proseWords([alone, other]))).toEqual([]);
   });
 
   it('checks console transcripts, leaves prose words alone', () => {

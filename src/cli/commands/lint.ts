@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { lintImported } from '../../import/lint.ts';
+import { lintImported, proseWords } from '../../import/lint.ts';
 import type { Course } from '../../model/course.ts';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { findMojibake, repairMojibake } from '../../parse/index.ts';
@@ -60,9 +60,10 @@ function stepDiagnostics(course: Course): Diagnostic[] {
 }
 
 function importDiagnostics(course: Course): Diagnostic[] {
+  const words = proseWords(course.files.values());
   return [...course.files.entries()]
     .filter(([key]) => !key.includes('#'))
-    .flatMap(([, file]) => lintImported(file, readFileSync(join(course.root, file.path), 'utf8')));
+    .flatMap(([, file]) => lintImported(file, readFileSync(join(course.root, file.path), 'utf8'), words));
 }
 
 /** Rewrites each damaged content file atomically (mode kept), so none is left half-written. */

@@ -60,7 +60,9 @@ export class ChromiumMermaid {
   async #openPage(): Promise<Page> {
     if (this.#page) return this.#page;
     const page = await this.browser.newPage();
+    // The diagram is the course's text: whatever it might make the page ask for goes nowhere.
     await page.route('**', (route) => route.abort());
+    await page.routeWebSocket(() => true, (socket) => socket.close());
     await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
     await page.addScriptTag({ path: this.bundle });
     await page.evaluate((settings) => (window as unknown as MermaidWindow).mermaid.initialize(settings), SETTINGS);

@@ -23,6 +23,8 @@ export function chapterContentRoot(abs: string): string {
 export interface LoadChapterOptions {
   /** Content root the positions are relative to; default: `chapterContentRoot`. */
   contentRoot?: string;
+  /** Directive verbs declared as notes to the presenter (labdeck.yml's `directives.notes`). */
+  noteVerbs?: ReadonlySet<string>;
 }
 
 export interface LoadedChapter {
@@ -42,6 +44,6 @@ export function loadChapter(path: string, options: LoadChapterOptions = {}): Loa
   if (text === undefined) return undefined;
   const root = resolve(options.contentRoot ?? chapterContentRoot(abs));
   const includeRoot = resolve(root, DEFAULT_INCLUDE_ROOT);
-  const file = parseSource(text, { path: toPosix(relative(root, abs)), readInclude: (p) => readTextFile(resolve(includeRoot, p)) });
+  const file = parseSource(text, { path: toPosix(relative(root, abs)), readInclude: (p) => readTextFile(resolve(includeRoot, p)), ...(options.noteVerbs ? { noteVerbs: options.noteVerbs } : {}) });
   return { file, root };
 }

@@ -29,6 +29,7 @@ function slide(kind: SlideKind, position: Position, name: string, classes: strin
     labs: [],
     code: [],
     directives: [],
+    unknownDirectives: [],
     versionMarkers: [],
     diagnostics: [],
   };

@@ -12,16 +12,20 @@ import { assembleDeck, type DeckEntry } from './assemble.ts';
 import { readTextFile } from './chapter.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
+import { projectNoteVerbs } from './project.ts';
 
 export { readManifest, type Manifest } from './manifest.ts';
 export { anchorFor } from './anchor.ts';
 export { chapterContentRoot, loadChapter, type LoadedChapter } from './chapter.ts';
+export { projectNoteVerbs } from './project.ts';
 
 export interface LoadOptions {
   /** `OVERRIDE_<key>` values; defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** Reuse parsed files across builds (dev server). */
   cache?: ParseCache;
+  /** Folder whose labdeck.yml declares course-wide settings (`directives.notes`); default: the working directory. */
+  projectDir?: string;
 }
 
 /**
@@ -91,6 +95,13 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     if (manifest) resolved.push({ manifest, absPath, root, includeRoot: resolve(root, manifest.includeroot) });
   }
 
+  // A verb declared a note anywhere (labdeck.yml, any manifest) is a note in every file: a file
+  // is parsed once for all the decks that show it.
+  const project = projectNoteVerbs(options.projectDir ?? process.cwd());
+  diagnostics.push(...project.diagnostics);
+  const noteVerbs = new Set([...project.notes, ...resolved.flatMap((rm) => rm.manifest.noteVerbs)]);
+  const notesKey = [...noteVerbs].sort().join(' ');
+
   // Flatten every deck's content first, so the reference labels of the whole course are known
   // before any file is parsed (remark.js resolves references across the whole deck).
   const flattened: { rm: ResolvedManifest; entries: FlatEntry[] }[] = [];
@@ -117,11 +128,11 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
       includes.set(p, content);
       return content;
     };
-    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${indent}\0${includeRoot}`;
+    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${indent}\0${includeRoot}\0${notesKey}`;
     const cached = cache.get(key, cacheKey, readInclude);
     if (cached) return cached;
     cache.parses++;
-    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset, indent });
+    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset, indent, noteVerbs });
     cache.set(key, cacheKey, includes, file);
     return file;
   };

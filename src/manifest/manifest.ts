@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckValues, Lang } from '../model/deck.ts';
 import type { Position } from '../model/position.ts';
+import { noteVerbsOf } from './notes.ts';
 
 /** A content entry as written: a path, inline Markdown, or a nested list (a part when top-level). */
 export type ContentNode =
@@ -24,11 +25,13 @@ export interface Manifest extends DeckValues {
   pacing?: Record<string, number>;
   /** `labdeck verify` replays the deck's console transcripts (docs/VERIFY.md). */
   transcripts?: boolean;
+  /** `directives: { notes: [...] }`: verbs written like automation that are notes to the presenter. */
+  noteVerbs: string[];
 }
 
 /** container.training's keys, then labdeck's. Anything else is an error: a typo must not pass silently. */
 const MARKMAKER_KEYS = ['title', 'chat', 'gitrepo', 'slides', 'zip', 'html', 'slidenumberprefix', 'exclude', 'content'];
-const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing', 'transcripts'];
+const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing', 'transcripts', 'directives'];
 const KNOWN_KEYS = new Set([...MARKMAKER_KEYS, ...LABDECK_KEYS]);
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
@@ -133,6 +136,7 @@ export function readManifest(text: string, path: string, env: Record<string, str
     lang: (LANGS.includes(langText as Lang) ? langText : 'en') as Lang,
     root: str('root', '.'),
     includeroot: str('includeroot', DEFAULT_INCLUDE_ROOT),
+    noteVerbs: values.directives === undefined ? [] : noteVerbsOf(values.directives, (node) => pos(node?.range?.[0] ?? keyAt.directives!.offset), diagnostics),
   };
   const group = str('group');
   if (group) manifest.group = group;

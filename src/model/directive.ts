@@ -36,3 +36,9 @@ export interface Directive {
   /** Index of the `--` fragment of the slide it sits in. */
   fragment: number;
 }
+
+/**
+ * A snippet whose verb is not in the language and that the course did not declare as a note to
+ * the presenter (`directives: { notes: [...] }`): `build` and `lint` warn, `verify` refuses it.
+ */
+export type UnknownDirective = Omit<Directive, 'verb'> & { verb: string };

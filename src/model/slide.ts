@@ -1,6 +1,6 @@
 import type { Root, RootContent, PhrasingContent } from 'mdast';
 import type { Diagnostic } from './diagnostic.ts';
-import type { Directive } from './directive.ts';
+import type { Directive, UnknownDirective } from './directive.ts';
 import type { Position } from './position.ts';
 
 /**
@@ -125,6 +125,8 @@ export interface Slide {
   labs: LabBox[];
   code: CodeBlock[];
   directives: Directive[];
+  /** Snippets with a verb labdeck does not know (and the course did not declare as a note). */
+  unknownDirectives: UnknownDirective[];
   /** `<!-- ##VERSION## -->` markers: text naming a version to review. */
   versionMarkers: Position[];
   /** Problems local to this slide, also listed on the file; `--lenient` shows them on the slide. */

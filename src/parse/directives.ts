@@ -1,21 +1,25 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { error, warning } from '../model/diagnostic.ts';
-import { KNOWN_VERBS, type Directive, type DirectiveVerb } from '../model/directive.ts';
+import { warning } from '../model/diagnostic.ts';
+import { KNOWN_VERBS, type Directive, type DirectiveVerb, type UnknownDirective } from '../model/directive.ts';
 import type { LineIndex } from './line-index.ts';
 
 const SNIPPET = /```([\s\S]*?)```/g;
 
 export interface FoundDirectives {
   directives: Omit<Directive, 'fragment' | 'lab'>[];
+  /** Snippets whose verb is neither known nor declared a note. */
+  unknown: Omit<UnknownDirective, 'fragment' | 'lab'>[];
   diagnostics: Diagnostic[];
 }
 
 /**
  * Reads the automation snippets of one HTML comment: ```` ```verb argument``` ```` on one line,
- * or ```` ```verb ```` / body lines / ```` ``` ```` over several. `offset` is where the comment starts in the file.
+ * or ```` ```verb ```` / body lines / ```` ``` ```` over several. `offset` is where the comment
+ * starts in the file. Verbs in `notes` are notes to the presenter written the same way
+ * (container.training's ```` ```look at the files``` ````): skipped, like any comment.
  */
-export function directivesInComment(comment: string, offset: number, file: string, lines: LineIndex): FoundDirectives {
-  const found: FoundDirectives = { directives: [], diagnostics: [] };
+export function directivesInComment(comment: string, offset: number, file: string, lines: LineIndex, notes: ReadonlySet<string> = new Set()): FoundDirectives {
+  const found: FoundDirectives = { directives: [], unknown: [], diagnostics: [] };
   if (!comment.includes('```')) return found;
   for (const m of comment.matchAll(SNIPPET)) {
     const body = m[1]!;
@@ -35,14 +39,17 @@ export function directivesInComment(comment: string, offset: number, file: strin
       argument = space === -1 ? '' : body.slice(space + 1);
     }
     if (!KNOWN_VERBS.has(verb)) {
+      if (notes.has(verb)) continue;
+      // Only `verify` runs directives: the build warns, and `verify` refuses the slide.
       found.diagnostics.push(
-        error(
+        warning(
           'directive/unknown-verb',
           at,
-          `unknown automation directive \`${verb}\``,
-          `use one of: ${[...KNOWN_VERBS].join(', ')} (see docs/VERIFY.md); to keep prose in a comment, avoid triple backticks there`,
+          `unknown automation directive \`${verb}\`: \`labdeck verify\` will refuse this slide`,
+          `a note to the presenter? declare it: \`directives: { notes: [${verb}] }\` in the manifest or labdeck.yml; otherwise use one of: ${[...KNOWN_VERBS].join(', ')} (see docs/VERIFY.md)`,
         ),
       );
+      found.unknown.push({ verb, argument, multiline, position: at });
       continue;
     }
     if (!balanced(argument)) {

@@ -35,6 +35,8 @@ export interface ParseOptions {
   lineOffset?: number;
   /** Indentation YAML removed from every line of inline Markdown, added back to columns. */
   indent?: number;
+  /** Directive verbs the course declares as notes to the presenter (`directives: { notes: [...] }`). */
+  noteVerbs?: ReadonlySet<string>;
 }
 
 /** Properties remark.js and labdeck give a meaning to; any other is probably a line eaten by mistake. */
@@ -106,7 +108,7 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
       if (Object.keys(props.properties).length > 0) {
         slideDiagnostics.push(warning('slide/continuation-property', at(part.start), 'properties after `--` apply only to that step in remark.js; labdeck ignores them', 'put `class:` and `name:` on the slide\'s first part'));
       }
-      addFragment(slide, fragment, lines);
+      addFragment(slide, fragment, lines, options.noteVerbs);
       addNotes(slide, part, ctx, file);
       slide.diagnostics.push(...slideDiagnostics);
       continue;
@@ -126,11 +128,12 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
       labs: [],
       code: [],
       directives: [],
+      unknownDirectives: [],
       versionMarkers: [],
       diagnostics: slideDiagnostics,
     };
     if (props.properties.name) slide.name = props.properties.name;
-    addFragment(slide, fragment, lines);
+    addFragment(slide, fragment, lines, options.noteVerbs);
     addNotes(slide, part, ctx, file);
     slides.push(slide);
   }
@@ -187,7 +190,7 @@ function checkMisplacedProperties(text: string, part: RawPart, removed: readonly
   scan(part.content);
 }
 
-function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex): void {
+function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex, noteVerbs?: ReadonlySet<string>): void {
   const index = slide.fragments.length;
   slide.fragments.push(fragment);
   const file = fragment.position.file;
@@ -221,12 +224,13 @@ function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex): void {
       const value = (node as Html).value;
       if (value.startsWith('<!--')) {
         if (value.includes('##VERSION##')) slide.versionMarkers.push(pos(node));
-        const found = directivesInComment(value, node.position?.start.offset ?? 0, file, lines);
+        const found = directivesInComment(value, node.position?.start.offset ?? 0, file, lines, noteVerbs);
         for (const d of found.directives) {
           const directive: Directive = { ...d, fragment: index };
           if (lab !== undefined) directive.lab = lab;
           slide.directives.push(directive);
         }
+        for (const d of found.unknown) slide.unknownDirectives.push(lab === undefined ? { ...d, fragment: index } : { ...d, fragment: index, lab });
         slide.diagnostics.push(...found.diagnostics);
       }
     }

@@ -90,6 +90,12 @@ export function planUnit(input: UnitInput): Unit {
       if (item.type === 'code') planCode(item.code, ctx);
       else handlers[item.directive.verb](item.directive, ctx);
     }
+    // The build only warns: a slide whose automation labdeck cannot read is not run, it fails.
+    for (const d of ps.slide.unknownDirectives) {
+      unit.diagnostics.push(
+        error('directive/unknown-verb', d.position, `unknown automation directive \`${d.verb}\`: verify cannot replay this slide`, `a note to the presenter? declare it: \`directives: { notes: [${d.verb}] }\` in the manifest or labdeck.yml; otherwise use a verb of docs/VERIFY.md`),
+      );
+    }
     if (ctx.pendingTimeout) unit.diagnostics.push(error('verify/directive', ctx.pendingTimeout.position, '`timeout` with no step after it on this slide', 'put `timeout` just before the step it applies to'));
     if (ctx.steps.length === 0 && ctx.skip === undefined) return;
     const title = ps.slide.title?.text ?? ps.slide.chapterTitles[0]?.text ?? '';

@@ -14,6 +14,8 @@ import { markmakerTitles, remarkSlides } from './remark-model.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = join(REPO, 'tests/fixtures/container-training/slides/kube-fullday.yml');
+/** A second manifest of the synthetic checkout: a chapter with `copypaste`, a verb nobody declared. */
+const SWARM = join(REPO, 'tests/fixtures/container-training/slides/swarm.yml');
 const REAL = process.env.LABDECK_CONTAINER_TRAINING;
 /** container.training's manifests (slides/*.yml at the time of writing). */
 const REAL_MANIFESTS = ['intro-fullday', 'intro-selfpaced', 'intro-twodays', 'kadm-fullday', 'kadm-twodays', 'kube-adv', 'kube-fullday', 'kube-halfday', 'kube-selfpaced', 'kube-twodays', 'mlops', 'swarm'];
@@ -104,24 +106,35 @@ describe('a container.training-shaped checkout (synthetic fixture)', () => {
       'k8s/labels.md:27 Your turn',
       'k8s/storage.md:1 Storage classes',
       'k8s/storage.md:15 Making it the default',
+      'k8s/overlays.md:1 Overlays',
       'k8s/queues.md:1 Queues and workers',
       'k8s/queues.md:17 Who deploys what',
       'k8s/cleanup.md:1 Cleaning up',
-      'kube-fullday.yml:31 (Extra content)',
+      'kube-fullday.yml:32 (Extra content)',
       'shared/thankyou.md:7',
     ]);
     // Schedule has two `--` steps, Creating the pod and Your turn one each.
     expect(steps(deck)).toBe(4);
   });
 
-  it('agrees with the independent remark.js model on every file slide, its classes and steps', () => {
-    const remark = remarkView(FIXTURE);
-    expect(ourFileSlides(deck, FIXTURE)).toEqual(remark.fileSlides);
-    expect(steps(deck)).toBe(remark.steps);
+  it.each([FIXTURE, SWARM])('agrees with the independent remark.js model on every file slide, its classes and steps (%s)', async (manifest) => {
+    const ours = (await loadCourse([manifest], { env: {} })).decks[0]!;
+    const remark = remarkView(manifest);
+    expect(ourFileSlides(ours, manifest)).toEqual(remark.fileSlides);
+    expect(steps(ours)).toBe(remark.steps);
+    expect(ours.chapters.map((c) => c.title)).toEqual(markmakerTitles(manifest));
+  });
+
+  it('warns about a directive verb nobody declared, and says nothing of one declared a note', async () => {
+    // kube-fullday.yml declares `look` (k8s/overlays.md) a note; swarm.yml leaves `copypaste` undeclared.
+    const swarm = await loadCourse([SWARM], { env: {} });
+    expect(courseDiagnostics(swarm).map((d) => `${d.severity} ${d.code} ${d.position.file}:${d.position.line}:${d.position.column}`)).toEqual(['warning directive/unknown-verb swarm/joining.md:12:6']);
+    expect(swarm.decks[0]!.slides.flatMap((s) => s.unknownDirectives.map((d) => d.verb))).toEqual(['copypaste']);
+    expect(deck.slides.flatMap((s) => s.unknownDirectives)).toEqual([]);
   });
 
   it('gives every chapter, repeated titles included, its own anchor and title slide', () => {
-    expect(deck.chapters.map((c) => c.title)).toEqual(['Running a first pod', '(Extra content)', 'Labels', 'Storage classes', 'Queues and workers', 'Cleaning up', '(Extra content)']);
+    expect(deck.chapters.map((c) => c.title)).toEqual(['Running a first pod', '(Extra content)', 'Labels', 'Storage classes', 'Overlays', 'Queues and workers', 'Cleaning up', '(Extra content)']);
     expect(deck.chapters.map((c) => c.title)).toEqual(markmakerTitles(FIXTURE));
     const anchors = deck.chapters.map((c) => c.anchor);
     expect(new Set(anchors).size).toBe(anchors.length);
@@ -134,7 +147,7 @@ describe('a container.training-shaped checkout (synthetic fixture)', () => {
     }
     // One table of contents slide per part (the two nested lists), where shared/toc.md stood.
     expect(deck.slides.filter((s) => s.kind === 'toc').map((s) => deck.slides.indexOf(s))).toEqual([3, 4]);
-    expect(deck.parts.map((p) => p.chapters)).toEqual([[0, 1, 2], [3, 4, 5, 6]]);
+    expect(deck.parts.map((p) => p.chapters)).toEqual([[0, 1, 2], [3, 4, 5, 6, 7]]);
   });
 
   it('puts the @@INCLUDEd file (from the repository root) into the code block', () => {
@@ -176,9 +189,21 @@ describe('labdeck build and lint on the synthetic checkout', () => {
     else console.log(`no Chromium at ${CHROMIUM_PATH}: diagrams shown as source, not checked as pictures`);
   }, 120_000);
 
-  it('lint finds the typo in the lab command and leaves the phrases set off in prose alone', async () => {
-    const { stderr } = await cli(['lint', FIXTURE]);
+  it('builds swarm.yml too: an unknown directive verb is a warning, only verify refuses it', () => {
+    const { status, stderr } = build(SWARM, 'swarm');
+    expect(status, stderr).toBe(0);
+    expect(stderr).toMatch(/^swarm\/joining\.md:12:6: warning: unknown automation directive `copypaste`/m);
+  }, 120_000);
+
+  it('lint finds the typo in the lab command and leaves the phrases set off in prose alone; verify refuses copypaste', async () => {
+    const { code, stderr } = await cli(['lint', FIXTURE, SWARM]);
     expect(notCommands(stderr)).toEqual(['k8s/storage.md:26 `kuectl` is not a command (did you mean `kubectl`?)']);
+    expect(stderr).toMatch(/^swarm\/joining\.md:12:6: warning: unknown automation directive `copypaste`/m);
+    expect(stderr).toMatch(/: 0 errors, \d+ warnings$/m);
+    expect(code).toBe(0);
+    const plan = await cli(['verify', '--plan', SWARM]);
+    expect(plan.stderr).toMatch(/^swarm\/joining\.md:12:6: error: unknown automation directive `copypaste`: verify cannot replay this slide/m);
+    expect(plan.code).not.toBe(0);
   }, 60_000);
 });
 

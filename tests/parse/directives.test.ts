@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from './helpers.ts';
+import { parseSource } from '../../src/parse/index.ts';
 
 describe('hidden automation directives', () => {
   it('parses single-line snippets, several per comment, keeping trailing spaces', () => {
@@ -16,10 +17,21 @@ describe('hidden automation directives', () => {
     expect(f.slides[0]!.directives).toMatchObject([{ verb: 'bash', multiline: true, argument: 'kubectl get pods\nkubectl get svc', position: { line: 2 } }]);
   });
 
-  it('reports unknown verbs as errors with the list of known ones', () => {
+  it('warns about unknown verbs (only verify runs directives) and keeps them for verify to refuse', () => {
     const f = parse('.lab[\n<!-- ```copypaste x``` -->\n]\n');
-    expect(f.diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 2, column: 6 } }]);
+    expect(f.diagnostics).toMatchObject([{ severity: 'warning', code: 'directive/unknown-verb', position: { line: 2, column: 6 } }]);
+    expect(f.diagnostics[0]!.message).toBe('unknown automation directive `copypaste`: `labdeck verify` will refuse this slide');
+    expect(f.diagnostics[0]!.hint).toContain('directives: { notes: [copypaste] }');
     expect(f.diagnostics[0]!.hint).toContain('longwait');
+    expect(f.slides[0]!.directives).toEqual([]);
+    expect(f.slides[0]!.unknownDirectives).toMatchObject([{ verb: 'copypaste', argument: 'x', lab: 0, fragment: 0, position: { line: 2, column: 6 } }]);
+  });
+
+  it('skips verbs the course declares as notes to the presenter, as any comment', () => {
+    const f = parseSource('.lab[\n<!-- ```look at the files``` -->\n<!-- ```wait ready``` -->\n]\n', { path: 'x.md', noteVerbs: new Set(['look']) });
+    expect(f.diagnostics).toEqual([]);
+    expect(f.slides[0]!.unknownDirectives).toEqual([]);
+    expect(f.slides[0]!.directives.map((d) => d.verb)).toEqual(['wait']);
   });
 
   it('warns when a directive comment outside a lab box leaves a backtick that remark.js pairs further on', () => {

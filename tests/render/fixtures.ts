@@ -17,6 +17,7 @@ export function slide(id: string, parts: (string | Root)[], extra: Partial<DeckS
     labs: [],
     code: [],
     directives: [],
+    unknownDirectives: [],
     versionMarkers: [],
     diagnostics: [],
     file: 'en/k8s/test.md',

@@ -39,9 +39,14 @@ describe('steps from the course model', () => {
     ]);
   });
 
-  it('keeps the unknown-verb error of the parser (lint and verify share it)', () => {
+  it('refuses an unknown verb the parser only warns about, once, at its place; a declared note is a comment', async () => {
     const file = parseSource(readFileSync(join(FIXTURES, 'unknown.md'), 'utf8'), { path: 'unknown.md' });
-    expect(file.diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 11 } }]);
+    expect(file.diagnostics).toMatchObject([{ severity: 'warning', code: 'directive/unknown-verb', position: { line: 11, column: 6 } }]);
+    expect(unitFromFile(file, '/').diagnostics).toMatchObject([{ severity: 'error', code: 'directive/unknown-verb', position: { line: 11, column: 6 } }]);
+    const { diagnostics } = await loadUnits([join(FIXTURES, 'unknown.md')]);
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.position.line}:${d.position.column}`)).toEqual(['error directive/unknown-verb 11:6']);
+    const noted = parseSource(readFileSync(join(FIXTURES, 'unknown.md'), 'utf8'), { path: 'unknown.md', noteVerbs: new Set(['wiat']) });
+    expect(unitFromFile(noted, '/').diagnostics).toEqual([]);
   });
 
   it('applies timeout to the next step and standalone waits to the pane', () => {

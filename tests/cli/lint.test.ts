@@ -31,9 +31,31 @@ describe('labdeck lint', () => {
     expect(r.stderr).toMatch(/^a\.md:18:1: error: `class:` is not at the top of the slide/m);
   });
 
+  it('reads a chapter file on its own, as verify does', () => {
+    const chapter = '# Pods\n\n---\n\n## Run\n\n.lab[\n\n```bash\nkuectl get pods\n```\n\n<!-- ```expect-exit maybe``` -->\n<!-- ```look at the pods``` -->\n\n]\n';
+    const dir = deck({ 'content/en/pods.md': chapter, 'content/en/fine.md': '## Fine\n\n- nothing to say\n' });
+    const r = lint(join(dir, 'content/en/pods.md'));
+    expect(r.stderr).not.toContain('invalid YAML');
+    // Positions are relative to the content root, as verify gives them.
+    expect(r.stderr).toMatch(/^en\/pods\.md:13:\d+: error: .*expect-exit/m);
+    expect(r.stderr).toMatch(/^en\/pods\.md:14:6: warning: unknown automation directive `look`/m);
+    expect(r.stderr).toMatch(/^en\/pods\.md:10:1: warning: `kuectl` is not a command/m);
+    expect(r.stderr).toMatch(/^1 chapter, 2 slides: 1 error, 2 warnings$/m);
+    expect(r.status).toBe(1);
+    const fine = lint(join(dir, 'content/en/fine.md'));
+    expect(fine.stderr).toMatch(/^1 chapter, 1 slides: 0 errors, 0 warnings$/m);
+    expect(fine.status).toBe(0);
+    const missing = lint(join(dir, 'content/en/nope.md'));
+    expect(missing.stderr).toMatch(/error: no such file: .*nope\.md/);
+    expect(missing.status).toBe(1);
+  });
+
   it('takes verbs declared as notes to the presenter, in labdeck.yml or the manifest, for comments', () => {
     const chapter = '## Run\n\n.lab[\n\n```bash\nls\n```\n\n<!-- ```look at the files``` -->\n<!-- ```copypaste x``` -->\n\n]\n';
     const dir = deck({ 'labdeck.yml': 'directives:\n  notes: [look]\n', 'a.md': chapter, 'deck.yml': 'exclude: []\ndirectives:\n  notes: [copypaste]\ncontent:\n- a.md\n', 'bad.yml': 'exclude: []\ndirectives:\n  notes: [wait]\ncontent:\n- a.md\n' });
+    const chapterOnly = lintIn(dir, 'a.md');
+    expect(chapterOnly.stderr).not.toMatch(/`look`/);
+    expect(chapterOnly.stderr).toMatch(/^a\.md:10:6: warning: unknown automation directive `copypaste`/m);
     const withDeck = lintIn(dir, 'deck.yml');
     expect(withDeck.stderr).toMatch(/0 errors, 0 warnings/);
     expect(withDeck.status).toBe(0);

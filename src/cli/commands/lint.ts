@@ -1,84 +1,119 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import pc from 'picocolors';
 import { lintImported, proseWords } from '../../import/lint.ts';
-import type { Course } from '../../model/course.ts';
-import { hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
+import { loadChapter, projectNoteVerbs } from '../../manifest/index.ts';
+import type { SourceFile } from '../../model/chapter.ts';
+import { error, hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { findMojibake, repairMojibake } from '../../parse/index.ts';
 import { writeFileAtomic } from '../../shared/files.ts';
 import { buildSite } from '../../build/site.ts';
-import { unitFromDeck } from '../../verify/extract.ts';
+import { unitFromDeck, unitFromFile } from '../../verify/extract.ts';
 import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 /**
  * Everything `build` would complain about (parse, manifests, rendering), what `verify` would
  * refuse (directive arguments), and what imported material reveals (unknown commands, prompts in
- * lab commands, pasted-twice text) — without writing any output.
+ * lab commands, pasted-twice text) — without writing any output. Chapter files are read on their
+ * own, as `verify` reads them (no deck around them: nothing rendered).
  */
 export const registerLint: RegisterCommand = (program, setExit) => {
   program
     .command('lint')
-    .description(`Report every problem of the decks without writing output (default: every manifest in ${DECKS_DIR}/)`)
-    .argument('[manifest...]', 'deck manifests (.yml)')
+    .description(`Report every problem of decks or chapters without writing output (default: every manifest in ${DECKS_DIR}/)`)
+    .argument('[input...]', 'deck manifests (.yml) or chapter files (.md)')
     .option('--strict', 'fail on warnings too')
     .option('--fix-mojibake', 'repair UTF-8-read-as-Mac-Roman damage in the content files, in place')
-    .action(async (manifests: string[], opts: { strict?: boolean; fixMojibake?: boolean }) => {
-      const list = manifestsOrDefault(manifests);
-      if (list.length === 0) {
+    .action(async (inputs: string[], opts: { strict?: boolean; fixMojibake?: boolean }) => {
+      const chapters = inputs.filter((i) => !/\.ya?ml$/i.test(i));
+      const manifests = chapters.length === inputs.length && inputs.length > 0 ? [] : manifestsOrDefault(inputs.filter((i) => /\.ya?ml$/i.test(i)));
+      if (manifests.length === 0 && chapters.length === 0) {
         process.stderr.write(`error: no deck manifest found in ${DECKS_DIR}/\n`);
         setExit(1);
         return;
       }
-      let report = await buildSite({ manifests: list });
+      let found = await lintInputs(manifests, chapters);
       if (opts.fixMojibake) {
-        const fixed = repairFiles(report.course);
+        const fixed = repairFiles(found.files);
         if (fixed.length > 0) {
           process.stderr.write(`repaired mojibake in ${fixed.join(', ')}\n`);
-          report = await buildSite({ manifests: list });
+          found = await lintInputs(manifests, chapters);
         }
       }
-      const diagnostics = [...report.diagnostics, ...stepDiagnostics(report.course), ...importDiagnostics(report.course)];
+      const { diagnostics } = found;
       printDiagnostics(diagnostics);
       const failed = hasErrors(diagnostics) || (opts.strict === true && diagnostics.some((d) => d.severity === 'warning'));
-      const slides = report.summaries.reduce((n, s) => n + s.slideCount, 0);
-      const summary = `${report.summaries.length} decks, ${slides} slides: ${countBySeverity(diagnostics)}`;
+      const counts = [manifests.length > 0 ? `${found.decks} decks` : '', chapters.length > 0 ? `${chapters.length} chapter${chapters.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+      const summary = `${counts}, ${found.slides} slides: ${countBySeverity(diagnostics)}`;
       process.stderr.write(`${failed ? pc.red(summary) : summary}\n`);
       setExit(failed ? 1 : 0);
     });
 };
 
-/**
- * Directive arguments the runner cannot use (bad `timeout`, `expect-exit` without a number…).
- * Unknown verbs are left to the parser's warning: only `verify` makes them errors.
- */
-function stepDiagnostics(course: Course): Diagnostic[] {
-  const seen = new Set<string>();
-  return course.decks
-    .flatMap((deck) => unitFromDeck(deck, course.root).diagnostics)
-    .filter((d) => d.code !== 'directive/unknown-verb')
-    .filter((d) => {
-      // A file in several decks yields the same problem once per deck: report it once.
-      const key = `${d.position.file}:${d.position.line}:${d.position.column}:${d.code}`;
-      return !seen.has(key) && seen.add(key) !== undefined;
-    });
+interface Linted {
+  diagnostics: Diagnostic[];
+  decks: number;
+  slides: number;
+  /** Content files read, absolute path → parse (for --fix-mojibake). */
+  files: Map<string, SourceFile>;
 }
 
-function importDiagnostics(course: Course): Diagnostic[] {
-  const words = proseWords(course.files.values());
-  return [...course.files.entries()]
-    .filter(([key]) => !key.includes('#'))
-    .flatMap(([, file]) => lintImported(file, readFileSync(join(course.root, file.path), 'utf8'), words));
+async function lintInputs(manifests: string[], chapters: string[]): Promise<Linted> {
+  const out: Linted = { diagnostics: [], decks: 0, slides: 0, files: new Map() };
+  const plans: Diagnostic[] = [];
+  if (manifests.length > 0) {
+    const report = await buildSite({ manifests });
+    out.diagnostics.push(...report.diagnostics);
+    out.decks = report.summaries.length;
+    out.slides += report.summaries.reduce((n, s) => n + s.slideCount, 0);
+    plans.push(...report.course.decks.flatMap((deck) => unitFromDeck(deck, report.course.root).diagnostics));
+    for (const [key, file] of report.course.files) if (!key.includes('#')) out.files.set(join(report.course.root, file.path), file);
+  }
+  if (chapters.length > 0) {
+    const project = projectNoteVerbs(process.cwd());
+    out.diagnostics.push(...project.diagnostics);
+    for (const input of chapters) {
+      const chapter = /\.md$/i.test(input) ? loadChapter(input, { noteVerbs: new Set(project.notes) }) : undefined;
+      if (!chapter) {
+        out.diagnostics.push(error('lint/input', { file: input, line: 1, column: 1 }, existsSync(input) ? `not a deck manifest (.yml) or a chapter (.md): ${input}` : `no such file: ${input}`, 'give deck manifests (content/decks/*.yml) or chapter files (content/en/…/*.md)'));
+        continue;
+      }
+      out.diagnostics.push(...chapter.file.diagnostics);
+      out.slides += chapter.file.slides.length;
+      plans.push(...unitFromFile(chapter.file, chapter.root).diagnostics);
+      out.files.set(resolve(input), chapter.file);
+    }
+  }
+  out.diagnostics.push(...once(plans.filter((d) => d.code !== 'directive/unknown-verb')), ...importDiagnostics(out.files));
+  return out;
+}
+
+/**
+ * What the runner's plan refuses (bad `timeout`, `expect-exit` without a number…), once each (a
+ * file in several decks yields its problems once per deck). Unknown verbs are left to the parser's
+ * warning: only `verify` makes them errors.
+ */
+function once(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.position.file}:${d.position.line}:${d.position.column}:${d.code}`;
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
+}
+
+/** What imported material tends to carry, in every file; the course's prose is the dictionary. */
+function importDiagnostics(files: Map<string, SourceFile>): Diagnostic[] {
+  const words = proseWords(files.values());
+  return [...files].flatMap(([abs, file]) => lintImported(file, readFileSync(abs, 'utf8'), words));
 }
 
 /** Rewrites each damaged content file atomically (mode kept), so none is left half-written. */
-function repairFiles(course: Course): string[] {
+function repairFiles(files: Map<string, SourceFile>): string[] {
   const fixed: string[] = [];
-  for (const [key, file] of course.files) {
-    if (key.includes('#')) continue;
-    const path = join(course.root, file.path);
-    const text = readFileSync(path, 'utf8');
+  for (const [abs, file] of files) {
+    const text = readFileSync(abs, 'utf8');
     if (findMojibake(text).length === 0) continue;
-    writeFileAtomic(path, repairMojibake(text));
+    writeFileAtomic(abs, repairMojibake(text));
     fixed.push(file.path);
   }
   return fixed;

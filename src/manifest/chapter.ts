@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import { parseSource } from '../parse/index.ts';
 import { toPosix } from '../shared/paths.ts';
@@ -14,10 +14,24 @@ export function readTextFile(abs: string): string | undefined {
   }
 }
 
-/** The nearest `content/` folder above a chapter (positions are relative to it), else the chapter's own folder. */
+/**
+ * The content root above a chapter (positions are relative to it): the nearest folder that is
+ * `content/` (labdeck's layout) or holds deck manifests (container.training's `slides/`, whose
+ * `*.yml` have a `content:` list), else the chapter's own folder.
+ */
 export function chapterContentRoot(abs: string): string {
-  for (let d = dirname(abs); d !== dirname(d); d = dirname(d)) if (basename(d) === 'content') return d;
+  for (let d = dirname(abs); d !== dirname(d); d = dirname(d)) if (basename(d) === 'content' || holdsManifest(d)) return d;
   return dirname(abs);
+}
+
+function holdsManifest(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  } catch {
+    return false;
+  }
+  return names.some((f) => /^content:/m.test(readTextFile(join(dir, f)) ?? ''));
 }
 
 export interface LoadChapterOptions {

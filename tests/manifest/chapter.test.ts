@@ -32,6 +32,9 @@ const tree = contentTree({
   'content/en/pods.md': lab('k8s/pod.yaml'),
   'content/en/broken.md': lab('k8s/missing.yaml'),
   'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\n',
+  // container.training's layout: chapters under slides/, beside the deck manifests.
+  'slides/kube.yml': 'exclude: [self-paced]\ncontent:\n- k8s/pods.md\n',
+  'slides/k8s/pods.md': lab('k8s/pod.yaml'),
 });
 
 /** `labdeck …` in-process, with what it printed. */
@@ -57,12 +60,19 @@ describe('loadChapter: one chapter read on its own', () => {
     expect(chapter.file.slides.flatMap((s) => s.code.map((c) => c.value))).toContain('apiVersion: v1\nkind: Pod');
   });
 
+  it('takes the folder of the deck manifests for the content root, as in container.training', () => {
+    const chapter = loadChapter(join(tree, 'slides/k8s/pods.md'))!;
+    expect(chapter.root).toBe(join(tree, 'slides'));
+    expect(chapter.file.path).toBe('k8s/pods.md');
+    expect(chapter.file.diagnostics).toEqual([]);
+  });
+
   it('is undefined for a file that is not there', () => {
     expect(loadChapter(join(tree, 'content/en/nowhere.md'))).toBeUndefined();
   });
 });
 
-describe('answers template and verify --plan read a chapter the same way', () => {
+describe('answers template, verify --plan and lint read a chapter the same way', () => {
   it('both accept a chapter whose include exists', async () => {
     const chapter = join(tree, 'content/en/pods.md');
     const plan = await labdeck('verify', '--plan', chapter);
@@ -74,16 +84,23 @@ describe('answers template and verify --plan read a chapter the same way', () =>
     expect(template.stderr).not.toContain('include/missing');
     expect(template.code).toBe(0);
     expect(JSON.parse(template.stdout)).toEqual({ Answer1: expect.any(String) });
+
+    const lint = await labdeck('lint', chapter);
+    expect(lint.stderr).toMatch(/^1 chapter, \d+ slides: 0 errors, 0 warnings$/m);
+    expect(lint.code).toBe(0);
   });
 
   it('both refuse a chapter whose include is missing, at the same position', async () => {
     const chapter = join(tree, 'content/en/broken.md');
     const plan = await labdeck('verify', '--plan', chapter);
     const template = await labdeck('answers', 'template', chapter);
+    const lint = await labdeck('lint', chapter);
     expect(plan.code).not.toBe(0);
     expect(template.code).not.toBe(0);
+    expect(lint.code).not.toBe(0);
     const where = (stderr: string) => /^(\S+): error: .*\[include\/missing\]$/m.exec(stderr)?.[1];
     expect(where(plan.stderr)).toBe('en/broken.md:15:1');
     expect(where(template.stderr)).toBe(where(plan.stderr));
+    expect(where(lint.stderr)).toBe(where(plan.stderr));
   });
 });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { courseDiagnostics, loadCourse, ParseCache } from '../manifest/index.ts';
 import type { DeckAnnotations } from '../model/annotation.ts';
@@ -15,6 +14,7 @@ import { renderSite, type RenderedSite } from '../render/site.ts';
 import type { DeckSummary } from '../render/site-index.ts';
 import { loadTheme, type Theme } from '../render/theme.ts';
 import { writeSiteAtomically } from '../render/write.ts';
+import { isRefusal, messagePath, ReadArea, readPolicy, type ReadPolicy, type Refusal } from '../shared/sandbox.ts';
 
 export interface BuildRequest {
   manifests: string[];
@@ -32,6 +32,8 @@ export interface BuildRequest {
   /** Where a translation is missing: show the English slide (default) or leave it out. */
   missingTranslations?: 'english' | 'omit';
   liveReload?: string;
+  /** Folders allowed outside the course, file size limit; default: the process's (set by the CLI). */
+  policy?: ReadPolicy;
   onLoaded?: (course: Course) => void;
   onDeck?: (deck: Deck, slides: number) => void;
 }
@@ -69,7 +71,8 @@ export interface BuildReport {
 export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const t0 = performance.now();
   const highlighterPromise = request.highlighter ? Promise.resolve(request.highlighter) : sharedCodeHighlighter();
-  const course = await loadCourse(request.manifests, { cache: request.cache ?? new ParseCache() });
+  const policy = request.policy ?? readPolicy();
+  const course = await loadCourse(request.manifests, { cache: request.cache ?? new ParseCache(), policy });
   const load = performance.now() - t0;
   request.onLoaded?.(course);
   let started = performance.now();
@@ -83,7 +86,9 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const diagrams = request.diagrams ?? new MermaidDiagrams({ launch: launchChromium, cacheDir: defaultCacheDir() });
   await diagrams.prepare(course.decks.flatMap((deck) => deckDiagrams(deck, parity.annotations.get(deck.id))));
   const diagramTime = performance.now() - started;
-  const exists = new Map<string, boolean>();
+  // Images: regular files inside the content root, symbolic links resolved and checked.
+  const images = new ReadArea([course.root], `the content root ${messagePath(course.root)}/`, policy);
+  const exists = new Map<string, boolean | Refusal>();
   const site = await renderSite(course, {
     highlighter,
     diagrams,
@@ -95,7 +100,10 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     onDeck: request.onDeck,
     assetExists: (rel) => {
       let hit = exists.get(rel);
-      if (hit === undefined) exists.set(rel, (hit = existsSync(join(course.root, rel))));
+      if (hit === undefined) {
+        const found = images.file(join(course.root, rel), rel);
+        exists.set(rel, (hit = isRefusal(found) ? found : found !== undefined));
+      }
       return hit;
     },
   });

@@ -1,10 +1,18 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { DEFAULT_MAX_FILE_SIZE, formatSize, parseSize, setReadPolicy } from '../shared/sandbox.ts';
 import { commands } from './commands/index.ts';
 
 /** Wires the stages into commands; every command returns its exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('labdeck')
     .description('Build, verify and keep in step bilingual remark-dialect training decks')
+    // What a course may read (README: Security); options of every command, written anywhere on the line.
+    .option('--allow-read <folder>', 'let the course read this folder outside its repository (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
+    .option('--max-file-size <size>', `largest course text file read (default ${formatSize(DEFAULT_MAX_FILE_SIZE)}), e.g. 8MB`, (text: string) => {
+      const bytes = parseSize(text);
+      if (bytes === undefined) throw new InvalidArgumentError('expected a size such as 512KB, 8MB or 1GB');
+      return bytes;
+    })
     .exitOverride()
     .showHelpAfterError();
   let exitCode = 0;
@@ -12,11 +20,18 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = Math.max(exitCode, code);
   };
   for (const register of commands) register(program, setExit);
+  let restore = () => {};
+  program.hook('preAction', () => {
+    const opts = program.opts<{ allowRead?: string[]; maxFileSize?: number }>();
+    restore = setReadPolicy({ allow: opts.allowRead ?? [], ...(opts.maxFileSize !== undefined ? { maxFileSize: opts.maxFileSize } : {}) });
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     throw e;
+  } finally {
+    restore();
   }
   return exitCode;
 }

@@ -3,9 +3,11 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import { parseSource } from '../parse/index.ts';
 import { toPosix } from '../shared/paths.ts';
+import { readPolicy, repositoryOf } from '../shared/sandbox.ts';
+import { courseAreas, isRefusal, refusalDiagnostic } from './areas.ts';
 import { DEFAULT_INCLUDE_ROOT } from './manifest.ts';
 
-/** A file's text, or undefined when it is not a readable regular file. */
+/** A file's text, or undefined when it is not a readable regular file (labdeck's own files: the course's go through a ReadArea). */
 export function readTextFile(abs: string): string | undefined {
   try {
     return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : undefined;
@@ -54,10 +56,19 @@ export interface LoadedChapter {
  */
 export function loadChapter(path: string, options: LoadChapterOptions = {}): LoadedChapter | undefined {
   const abs = resolve(path);
-  const text = readTextFile(abs);
-  if (text === undefined) return undefined;
   const root = resolve(options.contentRoot ?? chapterContentRoot(abs));
   const includeRoot = resolve(root, DEFAULT_INCLUDE_ROOT);
-  const file = parseSource(text, { path: toPosix(relative(root, abs)), readInclude: (p) => readTextFile(resolve(includeRoot, p)), ...(options.noteVerbs ? { noteVerbs: options.noteVerbs } : {}) });
+  // Without a `.git`, the repository is the folder above the content root, where includes come from by default.
+  const areas = courseAreas(abs, root, includeRoot, readPolicy(), repositoryOf(abs, dirname(root)));
+  const rel = toPosix(relative(root, abs));
+  const text = areas.manifest.text(abs, rel);
+  if (text === undefined) return undefined;
+  if (isRefusal(text)) {
+    // Refused (outside its repository, not a regular file, not text): an empty chapter with the reason.
+    const file = parseSource('', { path: rel });
+    file.diagnostics.push(refusalDiagnostic(text, { file: rel, line: 1, column: 1 }, rel));
+    return { file, root };
+  }
+  const file = parseSource(text, { path: rel, readInclude: (p) => areas.includes.text(resolve(includeRoot, p), p), ...(options.noteVerbs ? { noteVerbs: options.noteVerbs } : {}) });
   return { file, root };
 }

@@ -8,8 +8,9 @@ import type { Position } from '../model/position.ts';
 import { parseSource, normalizeLabel } from '../parse/index.ts';
 import { loadLocale, type Locale } from '../shared/locale.ts';
 import { toPosix } from '../shared/paths.ts';
+import type { ReadArea, ReadPolicy, Refusal } from '../shared/sandbox.ts';
+import { contentRootProblem, courseAreas, isRefusal, manifestArea, refusalDiagnostic, type CourseAreas } from './areas.ts';
 import { assembleDeck, type DeckEntry } from './assemble.ts';
-import { readTextFile } from './chapter.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
 import { projectNoteVerbs } from './project.ts';
@@ -26,24 +27,29 @@ export interface LoadOptions {
   cache?: ParseCache;
   /** Folder whose labdeck.yml declares course-wide settings (`directives.notes`); default: the working directory. */
   projectDir?: string;
+  /** Folders allowed outside the course and the file size limit; default: the process's (set by the CLI). */
+  policy?: ReadPolicy;
 }
+
+/** A file's text, a refused read, or undefined when nothing is there. */
+type Read = string | Refusal | undefined;
 
 /**
  * Keeps parsed files between builds. A file is parsed again only when its text, the text of
  * a file it includes, or the set of reference labels the course defines has changed.
  */
 export class ParseCache {
-  readonly #entries = new Map<string, { key: string; includes: Map<string, string | undefined>; file: SourceFile }>();
+  readonly #entries = new Map<string, { key: string; includes: Map<string, Read>; file: SourceFile }>();
   parses = 0;
 
-  get(absPath: string, key: string, readInclude: (p: string) => string | undefined): SourceFile | undefined {
+  get(absPath: string, key: string, readInclude: (p: string) => Read): SourceFile | undefined {
     const hit = this.#entries.get(absPath);
     if (!hit || hit.key !== key) return undefined;
     for (const [p, text] of hit.includes) if (readInclude(p) !== text) return undefined;
     return hit.file;
   }
 
-  set(absPath: string, key: string, includes: Map<string, string | undefined>, file: SourceFile): void {
+  set(absPath: string, key: string, includes: Map<string, Read>, file: SourceFile): void {
     this.#entries.set(absPath, { key, includes, file });
   }
 }
@@ -65,25 +71,34 @@ interface ResolvedManifest {
   absPath: string;
   root: string;
   includeRoot: string;
+  areas: CourseAreas;
 }
 
 /** Reads manifests and their files (each parsed once), and assembles one Deck per manifest. */
 export async function loadCourse(manifestPaths: readonly string[], options: LoadOptions = {}): Promise<Course> {
   const env = options.env ?? process.env;
   const cache = options.cache ?? new ParseCache();
+  const policy = options.policy;
   const diagnostics: Diagnostic[] = [];
-  const texts = new Map<string, string | undefined>();
-  const read = (abs: string): string | undefined => {
-    if (!texts.has(abs)) texts.set(abs, readTextFile(abs));
-    return texts.get(abs);
+  // Each file is read once per area (decks of one folder share them); every read goes through the area's checks.
+  const texts = new Map<string, Read>();
+  const read = (area: ReadArea, abs: string, shown: string): Read => {
+    const key = `${area.folders.join('\0')}\0${abs}`;
+    if (!texts.has(key)) texts.set(key, area.text(abs, shown));
+    return texts.get(key);
   };
 
   const resolved: ResolvedManifest[] = [];
   for (const path of manifestPaths) {
     const absPath = resolve(path);
-    const text = read(absPath);
+    const start = { file: path, line: 1, column: 1 };
+    const text = manifestArea(absPath, policy).text(absPath, path);
     if (text === undefined) {
-      diagnostics.push(error('manifest/missing', { file: path, line: 1, column: 1 }, `deck manifest not found: ${path}`, 'give the path of a .yml manifest, e.g. content/decks/kubernetes-en.yml'));
+      diagnostics.push(error('manifest/missing', start, `deck manifest not found: ${path}`, 'give the path of a .yml manifest, e.g. content/decks/kubernetes-en.yml'));
+      continue;
+    }
+    if (isRefusal(text)) {
+      diagnostics.push(refusalDiagnostic(text, start, path));
       continue;
     }
     const first = readManifest(text, path, env);
@@ -92,7 +107,12 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     const rel = toPosix(relative(root, absPath));
     const { manifest, diagnostics: d } = readManifest(text, rel, env);
     diagnostics.push(...d);
-    if (manifest) resolved.push({ manifest, absPath, root, includeRoot: resolve(root, manifest.includeroot) });
+    if (!manifest) continue;
+    const includeRoot = resolve(root, manifest.includeroot);
+    const areas = courseAreas(absPath, root, includeRoot, policy);
+    const outside = contentRootProblem(areas, root, absPath, manifest.keys.root, rootRel);
+    if (outside) diagnostics.push(outside);
+    else resolved.push({ manifest, absPath, root, includeRoot, areas });
   }
 
   // A verb declared a note anywhere (labdeck.yml, any manifest) is a note in every file: a file
@@ -107,24 +127,25 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   const flattened: { rm: ResolvedManifest; entries: FlatEntry[] }[] = [];
   for (const rm of resolved) {
     const entries: FlatEntry[] = [];
-    flatten(rm.manifest.content, rm, rm.root, -1, [rm.absPath], entries, diagnostics, read, env);
+    flatten(rm.manifest.content, rm, rm.root, -1, [rm.absPath], entries, diagnostics, (abs, shown) => read(rm.areas.content, abs, shown), env);
     flattened.push({ rm, entries });
   }
 
   const labels = new Set<string>();
-  for (const { entries } of flattened) {
+  for (const { rm, entries } of flattened) {
     for (const e of entries) {
-      const text = e.kind === 'file' ? read(e.abs) : e.markdown;
+      const text = e.kind === 'file' ? (read(rm.areas.content, e.abs, e.rel) as string) : e.markdown;
       if (text) for (const m of text.matchAll(DEFINITION_LINE)) labels.add(normalizeLabel(m[1]!));
     }
   }
   const labelsKey = [...labels].sort().join('\n');
 
   const files = new Map<string, SourceFile>();
-  const parse = (key: string, abs: string, text: string, path: string, includeRoot: string, lineOffset = 0, indent = 0): SourceFile => {
-    const includes = new Map<string, string | undefined>();
+  const parse = (key: string, abs: string, text: string, path: string, rm: ResolvedManifest, lineOffset = 0, indent = 0): SourceFile => {
+    const includeRoot = rm.includeRoot;
+    const includes = new Map<string, Read>();
     const readInclude = (p: string) => {
-      const content = read(resolve(includeRoot, p));
+      const content = read(rm.areas.includes, resolve(includeRoot, p), p);
       includes.set(p, content);
       return content;
     };
@@ -143,12 +164,12 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     for (const e of entries) {
       let file: SourceFile;
       if (e.kind === 'file') {
-        const text = read(e.abs)!;
-        file = files.get(e.abs) ?? parse(e.abs, e.abs, text, e.rel, rm.includeRoot);
+        const text = read(rm.areas.content, e.abs, e.rel) as string;
+        file = files.get(e.abs) ?? parse(e.abs, e.abs, text, e.rel, rm);
         files.set(e.abs, file);
       } else {
         const key = `${rm.absPath}#L${e.firstLine}`;
-        file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm.includeRoot, e.firstLine - 1, e.indent);
+        file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm, e.firstLine - 1, e.indent);
         files.set(key, file);
       }
       deckEntries.push({ file, part: e.part, position: e.position });
@@ -188,7 +209,7 @@ function flatten(
   stack: string[],
   out: FlatEntry[],
   diagnostics: Diagnostic[],
-  read: (abs: string) => string | undefined,
+  read: (abs: string, shown: string) => Read,
   env: Record<string, string | undefined>,
 ): void {
   nodes.forEach((node, i) => {
@@ -205,9 +226,13 @@ function flatten(
           diagnostics.push(error('content/cycle', node.position, `\`${node.path}\` includes itself (${[...stack, abs].map((p) => toPosix(relative(rm.root, p))).join(' → ')})`, 'remove one of the entries that close the loop'));
           return;
         }
-        const text = read(abs);
+        const text = read(abs, node.path);
         if (text === undefined) {
           diagnostics.push(error('content/missing', node.position, `manifest \`${node.path}\` not found (looked for ${rel})`, 'paths in `content:` are relative to the content root'));
+          return;
+        }
+        if (isRefusal(text)) {
+          diagnostics.push(refusalDiagnostic(text, node.position, rel));
           return;
         }
         const { manifest, diagnostics: d } = readManifest(text, rel, env);
@@ -216,8 +241,13 @@ function flatten(
         if (manifest) flatten(manifest.content, rm, root, entryPart, [...stack, abs], out, diagnostics, read, env);
         return;
       }
-      if (read(abs) === undefined) {
+      const text = read(abs, node.path);
+      if (text === undefined) {
         diagnostics.push(error('content/missing', node.position, `content file \`${node.path}\` not found (looked for ${rel})`, 'paths in `content:` are relative to the content root (the `root:` key, default: the manifest folder)'));
+        return;
+      }
+      if (isRefusal(text)) {
+        diagnostics.push(refusalDiagnostic(text, node.position, rel));
         return;
       }
       out.push({ kind: 'file', abs, rel, part: entryPart, position: node.position });

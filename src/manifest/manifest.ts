@@ -27,6 +27,8 @@ export interface Manifest extends DeckValues {
   transcripts?: boolean;
   /** `directives: { notes: [...] }`: verbs written like automation that are notes to the presenter. */
   noteVerbs: string[];
+  /** Where each key is written, for problems with its value. */
+  keys: Record<string, Position>;
 }
 
 /** container.training's keys, then labdeck's. Anything else is an error: a typo must not pass silently. */
@@ -137,6 +139,7 @@ export function readManifest(text: string, path: string, env: Record<string, str
     root: str('root', '.'),
     includeroot: str('includeroot', DEFAULT_INCLUDE_ROOT),
     noteVerbs: values.directives === undefined ? [] : noteVerbsOf(values.directives, (node) => pos(node?.range?.[0] ?? keyAt.directives!.offset), diagnostics),
+    keys: keyAt,
   };
   const group = str('group');
   if (group) manifest.group = group;

@@ -29,14 +29,25 @@ export interface ParseOptions {
   path: string;
   /** Labels defined in other files of the deck; references to them resolve at render time. */
   knownLabels?: ReadonlySet<string>;
-  /** Reads an `@@INCLUDE[path]` target (path as written); undefined when it does not exist. */
-  readInclude?: (path: string) => string | undefined;
+  /**
+   * Reads an `@@INCLUDE[path]` target (path as written); undefined when it does not exist, a
+   * refusal when the reader will not read it (outside the course, not a regular file, not text).
+   */
+  readInclude?: (path: string) => string | IncludeRefusal | undefined;
   /** Lines of the file before `text` starts (inline Markdown in a manifest). */
   lineOffset?: number;
   /** Indentation YAML removed from every line of inline Markdown, added back to columns. */
   indent?: number;
   /** Directive verbs the course declares as notes to the presenter (`directives: { notes: [...] }`). */
   noteVerbs?: ReadonlySet<string>;
+}
+
+/** Why an include was not read, said where the `@@INCLUDE[…]` is written. */
+export interface IncludeRefusal {
+  refused: true;
+  code: string;
+  message: string;
+  hint: string;
 }
 
 /** Properties remark.js and labdeck give a meaning to; any other is probably a line eaten by mistake. */
@@ -80,6 +91,10 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     const content = options.readInclude?.(path);
     if (content === undefined) {
       diagnostics.push(error('include/missing', position, `@@INCLUDE[${path}]: file not found`, 'paths are relative to the include root (the parent of the content root by default, as in container.training)'));
+      return `@@INCLUDE[${path}]`;
+    }
+    if (typeof content !== 'string') {
+      diagnostics.push(error(content.code, position, `@@INCLUDE[${path}] not read: ${content.message}`, content.hint));
       return `@@INCLUDE[${path}]`;
     }
     return content.replace(/\n$/, '');

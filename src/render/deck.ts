@@ -5,7 +5,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { mermaidSources, type MermaidSource } from '../mermaid/index.ts';
-import { contextId, newRenderSession, sharedContextId, type MarkdownContext, type RenderSession } from './markdown.ts';
+import { contextId, newRenderSession, sharedContextId, type AssetCheck, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
 import { escapeHtml, scriptJson } from '../shared/html.ts';
 import { loadLocale, t, type Locale } from '../shared/locale.ts';
@@ -23,8 +23,8 @@ export interface RenderOptions {
   /** Mermaid diagrams, drawn beforehand (`deckDiagrams`). */
   diagrams?: MarkdownContext['diagrams'];
   theme: Theme;
-  /** Whether a file exists, relative to the content root (images). */
-  assetExists: (relativePath: string) => boolean;
+  /** Whether an image exists, relative to the content root, or why it may not be shown. */
+  assetExists: AssetCheck;
   /** URL prefix of `assets/` from the page. */
   assetsBase?: string;
   /** Shared by the decks of one build: images to copy, warnings already given. */

@@ -11,6 +11,13 @@ import { normalizeLabel, parseMarkdown } from '../parse/index.ts';
 import { mermaidDiagnostic, mermaidElement, mermaidSource, type MermaidResult, type MermaidSource } from '../mermaid/index.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { t, type Locale } from '../shared/locale.ts';
+import { isRefusal, type Refusal } from '../shared/sandbox.ts';
+
+/**
+ * Whether an image exists, relative to the content root (the only I/O, injected): true, false,
+ * or why it may not be shown (outside the course, not a regular file).
+ */
+export type AssetCheck = (relativePath: string) => boolean | Refusal;
 
 /** What turning one slide's Markdown into HTML needs to know about the deck and the build. */
 export interface MarkdownContext {
@@ -19,8 +26,7 @@ export interface MarkdownContext {
   highlighter: CodeHighlighter;
   /** Source file of the nodes being converted, relative to the content root. */
   file: string;
-  /** Whether a file exists, relative to the content root (the only I/O, injected). */
-  assetExists: (relativePath: string) => boolean;
+  assetExists: AssetCheck;
   /** Whether the nodes come from a generated slide (a dead link there is labdeck's bug). */
   generated: boolean;
   session: RenderSession;
@@ -351,7 +357,13 @@ function imageUrl(ctx: MarkdownContext, url: string, node: { position?: Nodes['p
   const decoded = safeDecode(path);
   const dir = ctx.file.includes('/') ? ctx.file.slice(0, ctx.file.lastIndexOf('/')) : '';
   const candidates = [joinRelative(dir, decoded), joinRelative('', decoded)].filter((c): c is string => c !== undefined);
-  const found = candidates.find((c) => ctx.assetExists(c));
+  const checked = candidates.map((c) => ctx.assetExists(c));
+  const refused = checked.find(isRefusal);
+  if (refused) {
+    ctx.diagnostics.push(error(refused.code, pos(ctx, node), `image "${url}" not copied: ${refused.message}`, refused.hint));
+    return url;
+  }
+  const found = candidates.find((_c, i) => checked[i] === true);
   if (!found) {
     ctx.diagnostics.push(
       error('render/missing-image', pos(ctx, node), `image "${url}" not found (looked for ${candidates.map((c) => `"${c}"`).join(' and ')} in the content folder)`, 'fix the path, or add the image next to the slide file or under the content root'),

@@ -4,7 +4,7 @@ import type { Deck } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { deckLanguages, renderDeck, slidesWithInsertions, type RenderOptions } from './deck.ts';
 import type { CodeHighlighter } from './highlight.ts';
-import { newRenderSession, type RenderSession } from './markdown.ts';
+import { newRenderSession, type AssetCheck, type RenderSession } from './markdown.ts';
 import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
 import type { Theme } from './theme.ts';
 
@@ -16,7 +16,7 @@ export interface SiteOptions {
   lenient?: boolean;
   /** Per deck id, what parity/verification ask to show. */
   annotations?: ReadonlyMap<string, DeckAnnotations>;
-  assetExists: (relativePath: string) => boolean;
+  assetExists: AssetCheck;
   liveReload?: string;
   /** Render only these decks (dev rebuilds); the others keep their previous page. */
   only?: ReadonlySet<string>;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../shared/files.ts';
 import { isInside } from '../shared/paths.ts';
+import { isRefusal, readRegular } from '../shared/sandbox.ts';
 import { clientAssets, deckScript, revealAssets, type AssetCopy } from './assets.ts';
 import type { RenderedSite } from './site.ts';
 import { THEME_TEMPLATES, type Theme } from './theme.ts';
@@ -17,12 +18,24 @@ export function staticAssets(theme: Theme): AssetCopy[] {
   return [...revealAssets(), ...clientAssets(), ...themeFiles(theme.dir).map((f) => ({ from: join(theme.dir, f), to: `assets/theme/${f}` }))];
 }
 
+/** The theme's files to copy: regular files and folders only (a link or a FIFO in a theme is not followed). */
 function themeFiles(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) return themeFiles(dir, rel);
-    return THEME_TEMPLATES.has(rel) ? [] : [rel];
+    return e.isFile() && !THEME_TEMPLATES.has(rel) ? [rel] : [];
   });
+}
+
+/**
+ * Copies a file the build checked (an image of the course, an asset): read again as a regular
+ * file through its real path, never following a link swapped in or blocking on a FIFO since.
+ */
+function copyChecked(from: string, to: string): void {
+  const data = readRegular(realpathSync.native(from));
+  if (data === undefined || isRefusal(data)) throw new Error(`${from} ${data ? data.message : 'disappeared during the build'}`);
+  mkdirSync(dirname(to), { recursive: true });
+  writeFileSync(to, data);
 }
 
 /**
@@ -48,9 +61,7 @@ function writeInto(dir: string, site: RenderedSite, contentRoot: string, theme: 
     files++;
   };
   const copy = (from: string, rel: string) => {
-    const path = join(dir, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    copyFileSync(from, path);
+    copyChecked(from, join(dir, rel));
     files++;
   };
   for (const [rel, html] of site.pages) write(rel, html);
@@ -112,8 +123,7 @@ export function writePagesInPlace(site: RenderedSite, outDir: string, contentRoo
     const target = join(outDir, to);
     const source = join(contentRoot, from);
     if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(source, target);
+    copyChecked(source, target);
     files++;
   }
   return files;

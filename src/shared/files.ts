@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomicModule from 'write-file-atomic';
+import { messagePath, realOrResolved, writeTargetInside } from './sandbox.ts';
 
 /** Why an output path cannot be written, checked before any long work starts; undefined when it can. */
 export function unwritableReason(path: string): string | undefined {
@@ -23,6 +24,18 @@ export interface AtomicWriteOptions {
    * crash may lose (dev pages): a reader still never sees half a file.
    */
   durable?: boolean;
+  /**
+   * Folders the write must land in. write-file-atomic follows symbolic links, so rewriting a
+   * content file linked elsewhere would write there: with `within`, a write whose real target is
+   * outside these folders is refused (OutsideWriteError) and nothing is written.
+   */
+  within?: readonly string[];
+}
+
+export class OutsideWriteError extends Error {
+  constructor(readonly path: string, readonly target: string) {
+    super(`${messagePath(path)} leads to ${messagePath(target)}, outside the folders this command may write in: not rewritten`);
+  }
 }
 
 /**
@@ -33,6 +46,7 @@ export interface AtomicWriteOptions {
  */
 export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
   const abs = resolve(path);
+  if (options.within && writeTargetInside(abs, options.within) === undefined) throw new OutsideWriteError(abs, realOrResolved(abs));
   mkdirSync(dirname(abs), { recursive: true });
   writeFileAtomicModule.sync(abs, data, { fsync: options.durable !== false });
 }

@@ -140,7 +140,8 @@ export function writeEdits(edits: readonly OutputEdit[]): { written: { file: str
       continue;
     }
     try {
-      writeFileAtomic(abs, r.text);
+      // A content file linked outside the course is not rewritten through the link.
+      writeFileAtomic(abs, r.text, { within: [fileEdits[0]!.root] });
     } catch (e) {
       diagnostics.push(error('verify/update', fileEdits[0]!.position, `could not write ${path}: ${(e as Error).message}`, undefined));
       continue;

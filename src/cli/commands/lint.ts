@@ -6,7 +6,7 @@ import { loadChapter, projectNoteVerbs } from '../../manifest/index.ts';
 import type { SourceFile } from '../../model/chapter.ts';
 import { error, hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { findMojibake, repairMojibake } from '../../parse/index.ts';
-import { writeFileAtomic } from '../../shared/files.ts';
+import { OutsideWriteError, writeFileAtomic } from '../../shared/files.ts';
 import { buildSite } from '../../build/site.ts';
 import { unitFromDeck, unitFromFile } from '../../verify/extract.ts';
 import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
@@ -33,14 +33,16 @@ export const registerLint: RegisterCommand = (program, setExit) => {
         return;
       }
       let found = await lintInputs(manifests, chapters);
+      const refused: Diagnostic[] = [];
       if (opts.fixMojibake) {
-        const fixed = repairFiles(found.files);
-        if (fixed.length > 0) {
-          process.stderr.write(`repaired mojibake in ${fixed.join(', ')}\n`);
+        const repair = repairFiles(found.files, found.roots);
+        refused.push(...repair.refused);
+        if (repair.fixed.length > 0) {
+          process.stderr.write(`repaired mojibake in ${repair.fixed.join(', ')}\n`);
           found = await lintInputs(manifests, chapters);
         }
       }
-      const { diagnostics } = found;
+      const diagnostics = [...refused, ...found.diagnostics];
       printDiagnostics(diagnostics);
       const failed = hasErrors(diagnostics) || (opts.strict === true && diagnostics.some((d) => d.severity === 'warning'));
       const counts = [manifests.length > 0 ? `${found.decks} decks` : '', chapters.length > 0 ? `${chapters.length} chapter${chapters.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
@@ -56,10 +58,12 @@ interface Linted {
   slides: number;
   /** Content files read, absolute path → parse (for --fix-mojibake). */
   files: Map<string, SourceFile>;
+  /** Absolute path → the content root it was read from: --fix-mojibake writes nowhere else. */
+  roots: Map<string, string>;
 }
 
 async function lintInputs(manifests: string[], chapters: string[]): Promise<Linted> {
-  const out: Linted = { diagnostics: [], decks: 0, slides: 0, files: new Map() };
+  const out: Linted = { diagnostics: [], decks: 0, slides: 0, files: new Map(), roots: new Map() };
   const plans: Diagnostic[] = [];
   if (manifests.length > 0) {
     const report = await buildSite({ manifests });
@@ -67,7 +71,11 @@ async function lintInputs(manifests: string[], chapters: string[]): Promise<Lint
     out.decks = report.summaries.length;
     out.slides += report.summaries.reduce((n, s) => n + s.slideCount, 0);
     plans.push(...report.course.decks.flatMap((deck) => unitFromDeck(deck, report.course.root).diagnostics));
-    for (const [key, file] of report.course.files) if (!key.includes('#')) out.files.set(join(report.course.root, file.path), file);
+    for (const [key, file] of report.course.files) {
+      if (key.includes('#')) continue;
+      out.files.set(join(report.course.root, file.path), file);
+      out.roots.set(join(report.course.root, file.path), report.course.root);
+    }
   }
   if (chapters.length > 0) {
     const project = projectNoteVerbs(process.cwd());
@@ -82,6 +90,7 @@ async function lintInputs(manifests: string[], chapters: string[]): Promise<Lint
       out.slides += chapter.file.slides.length;
       plans.push(...unitFromFile(chapter.file, chapter.root).diagnostics);
       out.files.set(resolve(input), chapter.file);
+      out.roots.set(resolve(input), chapter.root);
     }
   }
   out.diagnostics.push(...once(plans.filter((d) => d.code !== 'directive/unknown-verb')), ...importDiagnostics(out.files));
@@ -107,14 +116,23 @@ function importDiagnostics(files: Map<string, SourceFile>): Diagnostic[] {
   return [...files].flatMap(([abs, file]) => lintImported(file, readFileSync(abs, 'utf8'), words));
 }
 
-/** Rewrites each damaged content file atomically (mode kept), so none is left half-written. */
-function repairFiles(files: Map<string, SourceFile>): string[] {
+/**
+ * Rewrites each damaged content file atomically (mode kept), so none is left half-written; a file
+ * that is a symbolic link to somewhere outside its content root is refused, not written through.
+ */
+function repairFiles(files: Map<string, SourceFile>, roots: Map<string, string>): { fixed: string[]; refused: Diagnostic[] } {
   const fixed: string[] = [];
+  const refused: Diagnostic[] = [];
   for (const [abs, file] of files) {
     const text = readFileSync(abs, 'utf8');
     if (findMojibake(text).length === 0) continue;
-    writeFileAtomic(abs, repairMojibake(text));
-    fixed.push(file.path);
+    try {
+      writeFileAtomic(abs, repairMojibake(text), { within: [roots.get(abs)!] });
+      fixed.push(file.path);
+    } catch (e) {
+      if (!(e instanceof OutsideWriteError)) throw e;
+      refused.push(error('sandbox/outside', { file: file.path, line: 1, column: 1 }, e.message, 'repair the file it links to by hand, or replace the link with the file itself'));
+    }
   }
-  return fixed;
+  return { fixed, refused };
 }

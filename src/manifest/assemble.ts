@@ -135,9 +135,16 @@ function layOut(placed: readonly Placed[], pending: readonly PendingChapter[], m
   };
   const firstId = placed[0]?.id ?? 'start';
   const lastId = placed[placed.length - 1]?.id ?? firstId;
+  // Chapters by the slide they start before: one look-up per slide, not a scan of every chapter.
+  const startingAt = new Map<number, number[]>();
+  pending.forEach((c, ci) => {
+    const list = startingAt.get(c.before);
+    if (list) list.push(ci);
+    else startingAt.set(c.before, [ci]);
+  });
   placed.forEach((p, index) => {
-    for (const [ci, c] of pending.entries()) {
-      if (c.before !== index) continue;
+    for (const ci of startingAt.get(index) ?? []) {
+      const c = pending[ci]!;
       const nav = {
         previous: pending[ci - 1]?.anchor ?? firstId,
         contents: hasToc ? tocAnchor(c.part) : firstId,

@@ -122,12 +122,16 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   // Unnamed author slides are reachable by their title (`#/viewing-container-output`): a deep
   // link that survives slides added elsewhere, unlike `#/12`. Repeated titles get -2, -3…
   const inserted = new Set(placed.filter((p) => p.inserted).map((p) => p.slide));
+  // The next suffix to try per title: a title repeated n times costs n tries, not n² (a huge chapter).
+  const nextSuffix = new Map<string, number>();
   for (const slide of slides) {
     if (anchorOf.has(slide) || slide.kind !== 'author' || inserted.has(slide) || !slide.title) continue;
     const base = slug(slide.title.text);
     if (!base) continue;
     let anchor = base;
-    for (let n = 2; names.has(anchor); n++) anchor = `${base}-${n}`;
+    let n = nextSuffix.get(base) ?? 2;
+    if (names.has(anchor)) while (names.has((anchor = `${base}-${n}`))) n++;
+    nextSuffix.set(base, n);
     names.add(anchor);
     anchorOf.set(slide, anchor);
   }

@@ -41,20 +41,45 @@ export function parseAnswers(text: string, file: string, questions: readonly Que
     return { answers, diagnostics };
   }
   const keys = new Set(questions.map((q) => q.key));
-  const lineOf = (key: string) => {
-    const i = text.indexOf(JSON.stringify(key));
-    return i === -1 ? 1 : text.slice(0, i).split('\n').length;
-  };
+  const known = `the questions are ${[...keys].join(', ') || '(none)'}`;
+  const lines = keyLines(text);
+  const lineOf = (key: string) => lines.get(key) ?? 1;
+  let unknown = 0;
   for (const [key, value] of Object.entries(data)) {
     if (!keys.has(key)) {
-      diagnostics.push(error('answers/unknown-key', at(lineOf(key)), `${key}: no question of this lab has that tag`, `the questions are ${[...keys].join(', ') || '(none)'}`));
+      // Each one named up to a point; a file of thousands of stray keys gets one line for the rest.
+      if (++unknown <= MAX_UNKNOWN_REPORTED) diagnostics.push(error('answers/unknown-key', at(lineOf(key)), `${key}: no question of this lab has that tag`, known));
       continue;
     }
     if (typeof value === 'string') answers.set(key, value);
     else if (typeof value === 'number' || typeof value === 'boolean') answers.set(key, String(value));
     else diagnostics.push(error('answers/not-text', at(lineOf(key)), `${key}: the answer must be text, not ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`, `write "${key}": "your answer"`));
   }
+  if (unknown > MAX_UNKNOWN_REPORTED) {
+    diagnostics.push(error('answers/unknown-key', at(), `${unknown - MAX_UNKNOWN_REPORTED} more keys no question of this lab has`, `${known}; start again from \`labdeck answers template\``));
+  }
   return { answers, diagnostics };
+}
+
+const MAX_UNKNOWN_REPORTED = 20;
+
+/** The line of each key of a JSON object (first place written), in one pass over the text. */
+function keyLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let line = 1;
+  let last = 0;
+  for (const m of text.matchAll(/"((?:[^"\\\n]|\\.)*)"\s*:/g)) {
+    for (let i = text.indexOf('\n', last); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    last = m.index;
+    let key: string;
+    try {
+      key = JSON.parse(`"${m[1]}"`) as string;
+    } catch {
+      continue;
+    }
+    if (!out.has(key)) out.set(key, line);
+  }
+  return out;
 }
 
 export type Grade =
@@ -89,8 +114,21 @@ export function normalizeAnswer(s: string): string {
  * prints several lines, any of them is accepted (a check may list the forms it takes, e.g. an IP
  * and the URL around it). A check that fails is reported as such, never as the learner's error.
  */
-export async function gradeAnswers(questions: readonly Question[], answers: ReadonlyMap<string, string>, run: RunCheck): Promise<Grade[]> {
+export interface GradeOptions {
+  /**
+   * Asks once whether the learner's cluster answers; a reason when it does not. Checks that call
+   * kubectl then give no verdict: `kubectl config get-contexts | wc -l` prints `0` without a
+   * cluster, and that is not the learner's error.
+   */
+  clusterProblem?: () => Promise<string | undefined>;
+}
+
+/** Whether a check asks the cluster (or the kubeconfig): it names kubectl. */
+export const needsCluster = (command: string): boolean => /(^|[^\w-])kubectl([^\w-]|$)/.test(command);
+
+export async function gradeAnswers(questions: readonly Question[], answers: ReadonlyMap<string, string>, run: RunCheck, options: GradeOptions = {}): Promise<Grade[]> {
   const grades: Grade[] = [];
+  let noCluster: Promise<string | undefined> | undefined;
   for (const q of questions) {
     const given = answers.get(q.key);
     if (given === undefined || normalizeAnswer(given) === '' || normalizeAnswer(given) === normalizeAnswer(PLACEHOLDER)) {
@@ -100,6 +138,14 @@ export async function gradeAnswers(questions: readonly Question[], answers: Read
     if (!q.check) {
       grades.push({ key: q.key, status: 'unchecked', given });
       continue;
+    }
+    if (options.clusterProblem && needsCluster(q.check.command)) {
+      noCluster ??= options.clusterProblem();
+      const reason = await noCluster;
+      if (reason !== undefined) {
+        grades.push({ key: q.key, status: 'check-failed', given, reason: `no cluster answers (${reason})` });
+        continue;
+      }
     }
     const out = await run(q.check.command);
     const expected = out.stdout.trim();

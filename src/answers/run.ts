@@ -38,3 +38,16 @@ export function shellRunner(options: CheckEnvironment): RunCheck {
       });
     });
 }
+
+/** The probe of the learner's cluster: the API server must answer, through the same kubeconfig as the checks. */
+export const CLUSTER_PROBE = 'kubectl version --request-timeout=5s -o json';
+
+/** Why the learner's cluster does not answer (first line of kubectl's error), or undefined when it does. */
+export function clusterProblem(run: RunCheck): () => Promise<string | undefined> {
+  return async () => {
+    const out = await run(CLUSTER_PROBE);
+    if (out.exitCode === 0 && !out.timedOut && /"serverVersion"/.test(out.stdout)) return undefined;
+    const why = out.stderr.trim().split('\n').find((l) => l.trim() !== '') ?? (out.timedOut ? 'timed out' : `exit ${out.exitCode}`);
+    return `\`kubectl version\`: ${why}`;
+  };
+}

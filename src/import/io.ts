@@ -7,6 +7,7 @@ import { importDocument } from './index.ts';
 import { lintImported } from './lint.ts';
 import type { ImportLang, ImportShape } from './shared.ts';
 import { toPosix } from '../shared/paths.ts';
+import { decodeText, describeNotText } from '../shared/text.ts';
 
 export interface ImportRequest {
   file: string;
@@ -31,15 +32,12 @@ export interface ImportOutcome {
 export function readDocument(file: string): { text: string } | { problem: Diagnostic } {
   const at = { file, line: 1, column: 1 };
   if (!existsSync(file) || !statSync(file).isFile()) return { problem: error('import/no-file', at, `${file}: no such file`, 'give the path of the document to import') };
-  const bytes = readFileSync(file);
-  let text: string;
-  try {
-    if (bytes.includes(0)) throw new Error('NUL byte');
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { problem: error('import/not-text', at, `${file} is not UTF-8 text`, 'import the text of the document: for a PDF, extract it first (e.g. `pdftotext -layout deck.pdf deck.txt`)') };
+  const decoded = decodeText(readFileSync(file));
+  if ('notText' in decoded) {
+    const n = decoded.notText;
+    return { problem: error('import/not-text', { file, line: n.line, column: n.column }, `${file} is not UTF-8 text: ${describeNotText(n)}`, 'import the text of the document: for a PDF, extract it first (e.g. `pdftotext -layout deck.pdf deck.txt`)') };
   }
-  text = text.replace(/^\uFEFF/, '');
+  const text = decoded.text.replace(/^\uFEFF/, '');
   if (text.trim() === '') return { problem: error('import/empty', at, `${file} is empty`, 'nothing to import') };
   return { text };
 }

@@ -8,7 +8,7 @@ import type { Position } from '../model/position.ts';
 import type { CodeBlock, Fragment, Heading, LabBox, Notes, Slide } from '../model/slide.ts';
 import { markDeckMacros, INCLUDE } from './deck-macros.ts';
 import { directivesInComment } from './directives.ts';
-import { lex, type Token } from './lexer.ts';
+import { lex, MAX_MACRO_DEPTH, type Token } from './lexer.ts';
 import { LineIndex } from './line-index.ts';
 import { normalizeLabel, parseTokens, type MarkdownContext } from './markdown.ts';
 import { markdownToMdast } from './mdast-from-tokens.ts';
@@ -68,7 +68,10 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     );
   }
 
-  const { tokens, unbalanced, traps } = lex(text);
+  const { tokens, unbalanced, traps, tooDeep } = lex(text);
+  for (const d of tooDeep) {
+    diagnostics.push(error('macro/too-deep', at(d.start), `\`.${d.classes.join('.')}[\` is nested more than ${MAX_MACRO_DEPTH} macros deep: shown as text`, 'macros nest a few levels at most: close some of the enclosing ones'));
+  }
   for (const t of traps) {
     diagnostics.push(
       t.end === undefined

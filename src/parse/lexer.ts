@@ -72,19 +72,30 @@ export interface LexResult {
   tokens: Token[];
   unbalanced: UnbalancedMacro[];
   traps: BacktickTrap[];
+  /** Macros nested deeper than MAX_MACRO_DEPTH: kept as text, so no later stage recurses that deep. */
+  tooDeep: UnbalancedMacro[];
 }
 
+/** How deep macros may nest (real decks: 3 or 4); deeper ones are text, reported once per outermost one. */
+export const MAX_MACRO_DEPTH = 20;
+
 export function lex(text: string): LexResult {
-  const unbalanced: UnbalancedMacro[] = [];
-  const traps: BacktickTrap[] = [];
-  const tokens = lexRange(text, 0, text.length, BLOCK, unbalanced, traps);
-  return { tokens, unbalanced, traps };
+  const found: Found = { unbalanced: [], traps: [], tooDeep: [] };
+  const tokens = lexRange(text, 0, text.length, BLOCK, found, 0);
+  return { tokens, ...found };
+}
+
+interface Found {
+  unbalanced: UnbalancedMacro[];
+  traps: BacktickTrap[];
+  tooDeep: UnbalancedMacro[];
 }
 
 const STRUCTURE_LINE = /\n(?:---?|\?{3})(?:\n|$)/;
 const MACRO_OPENER = /\n\s*\.[a-zA-Z_-][\w-]*\[/;
 
-function lexRange(text: string, from: number, to: number, regex: RegExp, unbalanced: UnbalancedMacro[], traps: BacktickTrap[] = []): Token[] {
+function lexRange(text: string, from: number, to: number, regex: RegExp, found: Found, depth: number): Token[] {
+  const { unbalanced, traps } = found;
   const tokens: Token[] = [];
   const pushText = (start: number, end: number) => {
     if (end <= start) return;
@@ -122,6 +133,11 @@ function lexRange(text: string, from: number, to: number, regex: RegExp, unbalan
         unbalanced.push({ start, classes });
         pushText(start, end);
         pos = end;
+      } else if (depth >= MAX_MACRO_DEPTH) {
+        found.tooDeep.push({ start, classes });
+        pushText(start, close + 1);
+        pos = close + 1;
+        if (pos > to) return tokens;
       } else {
         const innerText = text.slice(end, close);
         tokens.push({
@@ -132,7 +148,7 @@ function lexRange(text: string, from: number, to: number, regex: RegExp, unbalan
           block: innerText.includes('\n'),
           innerStart: end,
           innerEnd: close,
-          children: lexRange(text, end, close, INLINE, unbalanced, traps),
+          children: lexRange(text, end, close, INLINE, found, depth + 1),
         });
         pos = close + 1;
         // The macro may run past `to` only at top level (remark.js counts brackets across slides).

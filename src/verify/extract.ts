@@ -5,7 +5,7 @@ import type { Directive, DirectiveVerb } from '../model/directive.ts';
 import { comparePositions, type Position } from '../model/position.ts';
 import type { CodeBlock, Slide } from '../model/slide.ts';
 import { TMUX_COMMANDS, keyName, parseDuration, parseExit, parseMatcher, splitCommands } from './grammar.ts';
-import type { CommandStep, FilePlan, HiddenCommand, Matcher, SlidePlan, Step, Unit } from './step.ts';
+import type { CommandStep, FilePlan, HiddenCommand, SlidePlan, Step, Unit } from './step.ts';
 import { expectedOutput, isTranscriptBlock, parseTranscript } from './transcript.ts';
 
 /** Fences whose lines are commands when they sit in a lab box. */
@@ -248,9 +248,12 @@ const expectExit = modifier((d, target, ctx) => {
   else setExit(target, e);
 });
 
-const expectFail = modifier((d, target) => {
+const expectFail = modifier((d, target, ctx) => {
   setExit(target, { kind: 'nonzero' });
-  if (d.argument.trim()) target.expects.push(parseMatcher(d.argument) as Matcher);
+  if (!d.argument.trim()) return;
+  const m = parseMatcher(d.argument);
+  if ('error' in m) fail(ctx, d, `\`expect-fail\`: ${m.error}`, 'write the text the failing command prints, or a valid /regex/');
+  else target.expects.push(m);
 });
 
 const expect = modifier((d, target, ctx) => {

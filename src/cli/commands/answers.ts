@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import pc from 'picocolors';
 import { answersTemplate, gradeAnswers, parseAnswers, type Grade } from '../../answers/grade.ts';
 import { loadQuestions } from '../../answers/load.ts';
-import { shellRunner } from '../../answers/run.ts';
+import { clusterProblem, shellRunner } from '../../answers/run.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
 import { failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
@@ -56,7 +56,8 @@ export const registerAnswers: RegisterCommand = (program, setExit) => {
       const parsed = parseAnswers(readFileSync(file, 'utf8'), file, questions);
       printDiagnostics([...diagnostics, ...parsed.diagnostics]);
       if (parsed.diagnostics.some((d) => d.code === 'answers/not-json' || d.code === 'answers/not-object')) return setExit(2);
-      const grades = await gradeAnswers(questions, parsed.answers, shellRunner({ kubeconfig: opts.kubeconfig, timeoutMs: timeout * 1000 }));
+      const run = shellRunner({ kubeconfig: opts.kubeconfig, timeoutMs: timeout * 1000 });
+      const grades = await gradeAnswers(questions, parsed.answers, run, { clusterProblem: clusterProblem(run) });
       if (opts.json) process.stdout.write(`${JSON.stringify(grades, null, 2)}\n`);
       else process.stdout.write(formatGrades(grades));
       const ok = grades.every((g) => g.status === 'right' || g.status === 'unchecked') && !hasErrors(parsed.diagnostics);

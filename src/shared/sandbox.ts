@@ -163,7 +163,8 @@ export class ReadArea {
 }
 
 function tooLarge(shown: string, size: number, max: number): Refusal {
-  const raised = formatSize(Math.max(size * 2, max * 2)).replace(' ', '');
+  const want = Math.max(size, max) * 2;
+  const raised = want >= 1024 * 1024 ? `${Math.ceil(want / 1024 / 1024)}MB` : `${Math.ceil(want / 1024)}KB`;
   return refusal(
     'sandbox/too-large',
     `\`${shown}\` is ${size > max + 1 ? formatSize(size) : 'more than ' + formatSize(max)}, above the ${formatSize(max)} limit for a course file${max === DEFAULT_MAX_FILE_SIZE ? ' (the default)' : ''}`,

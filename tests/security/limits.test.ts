@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gradeAnswers, parseAnswers } from '../../src/answers/grade.ts';
 import { findQuestions } from '../../src/answers/questions.ts';
@@ -64,12 +64,19 @@ describe('file size', () => {
   });
 
   it('--max-file-size sets the limit, for the manifest, chapters and includes alike', async () => {
-    const dir = course('## Big\n\n```\n@@INCLUDE[big.txt]\n```\n' + 'x'.repeat(100 * 1024) + '\n');
+    const dir = course('');
+    // The include root is the folder above the content root (this tree), cut down to the repository.
+    writeFileSync(join(dir, 'en/a.md'), `## Big\n\n\`\`\`\n@@INCLUDE[${basename(dir)}/big.txt]\n\`\`\`\n${'x'.repeat(100 * 1024)}\n`);
     writeFileSync(join(dir, 'big.txt'), 'y'.repeat(100 * 1024));
     const small = await labdeck('lint', '--max-file-size', '64KB', join(dir, 'decks/deck.yml'));
     expect(small.code).toBe(1);
-    expect(small.stderr).toMatch(/`en\/a\.md` is 100 KB, above the 64 KB limit for a course file \[sandbox\/too-large\]/);
-    expect((await labdeck('lint', join(dir, 'decks/deck.yml'), '--max-file-size', '1MB')).code).toBe(0);
+    expect(small.stderr).toMatch(/`en\/a\.md` is 100(\.\d)? KB, above the 64 KB limit for a course file \[sandbox\/too-large\]/);
+    writeFileSync(join(dir, 'en/a.md'), `## Big\n\n\`\`\`\n@@INCLUDE[${basename(dir)}/big.txt]\n\`\`\`\n`);
+    const include = await labdeck('lint', '--max-file-size', '64KB', join(dir, 'decks/deck.yml'));
+    expect(include.stderr).toMatch(/^en\/a\.md:4:1: error: @@INCLUDE\[.*big\.txt\] not read: `.*big\.txt` is 100 KB, above the 64 KB limit/m);
+    const raised = await labdeck('lint', join(dir, 'decks/deck.yml'), '--max-file-size', '1MB');
+    expect(raised.stderr).toMatch(/0 errors/);
+    expect(raised.code).toBe(0);
     expect((await labdeck('lint', '--max-file-size', 'lots', join(dir, 'decks/deck.yml'))).code).not.toBe(0);
   });
 });

@@ -100,7 +100,7 @@ export function syllabusHtml(s: Syllabus): string {
   const lang = s.lang.toLowerCase();
   const title = escapeHtml(s.title);
   return `<!doctype html>
-<html lang="${lang}">
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="generator" content="labdeck">

@@ -174,7 +174,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     present: presentClientConfig(deck),
   };
   const html = fillTemplate(options.theme.deckTemplate, {
-    lang: deck.lang,
+    lang: escapeHtml(deck.lang),
     title: escapeHtml(deck.values.title.replace(/\s*\n\s*/g, ' ')),
     assets: assetsBase,
     banner: bannerHtml(options.annotations),

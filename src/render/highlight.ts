@@ -6,7 +6,8 @@ import {
   type DecorationItem,
   type Highlighter,
 } from 'shiki';
-import { escapeText } from '../shared/html.ts';
+import type { Element, ElementContent } from 'hast';
+import { toHtml } from 'hast-util-to-html';
 
 /** Light, high-contrast: code must stay readable on a washed-out projector. */
 export const CODE_THEME = 'github-light-high-contrast';
@@ -36,18 +37,21 @@ export function extractHighlightSpans(code: string): { code: string; spans: High
   return { code: out + code.slice(last), spans };
 }
 
-/** Plain `<pre><code>` for languages shiki does not know, highlight spans still marked. */
+/**
+ * Plain `<pre><code>` for languages shiki does not know, highlight spans still marked. Built as a
+ * tree: the language is the author's fence info string, and must stay one attribute value.
+ */
 export function plainCodeHtml(code: string, lang: string): string {
   const { code: text, spans } = extractHighlightSpans(code);
-  let body = '';
+  const children: ElementContent[] = [];
   let last = 0;
   for (const s of spans) {
-    body += escapeText(text.slice(last, s.start)) + '<mark class="hl">' + escapeText(text.slice(s.start, s.end)) + '</mark>';
+    children.push({ type: 'text', value: text.slice(last, s.start) }, { type: 'element', tagName: 'mark', properties: { className: ['hl'] }, children: [{ type: 'text', value: text.slice(s.start, s.end) }] });
     last = s.end;
   }
-  body += escapeText(text.slice(last));
-  const langAttr = lang ? ` data-lang="${escapeText(lang)}"` : '';
-  return `<pre class="plain"${langAttr}><code>${body}</code></pre>`;
+  children.push({ type: 'text', value: text.slice(last) });
+  const pre: Element = { type: 'element', tagName: 'pre', properties: { className: ['plain'], ...(lang ? { dataLang: lang } : {}) }, children: [{ type: 'element', tagName: 'code', properties: {}, children }] };
+  return toHtml(pre);
 }
 
 export interface HighlightStats {

@@ -49,14 +49,14 @@ export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, loc
         const others = decks.filter((o) => o !== d && d.group !== undefined && o.group === d.group && o.lang !== d.lang);
         const also = others.length
           ? ` · ${escapeHtml(t(locale, 'siteTranslations'))} ${others
-              .map((o) => `<a href="${escapeHtml(o.href)}" hreflang="${o.lang}" lang="${o.lang}">${escapeHtml(t(locale, `languageName.${o.lang}`))}</a>`)
+              .map((o) => `<a href="${escapeHtml(o.href)}" hreflang="${escapeHtml(o.lang)}" lang="${escapeHtml(o.lang)}">${escapeHtml(t(locale, `languageName.${o.lang}`))}</a>`)
               .join(', ')}`
           : '';
         const meta = [d.lang.toUpperCase(), t(locale, 'siteSlides', { n: d.slideCount }), d.duration, d.variant].filter(Boolean).map((s) => escapeHtml(String(s)));
         return `<li data-deck="${escapeHtml(d.id)}"><a class="deck-title" href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a><div class="deck-meta">${meta.join(' · ')}${also}</div></li>`;
       });
     const heading = t(locale, 'siteDecksIn', { language: t(locale, `languageName.${lang}`) });
-    return `<section lang="${lang}" data-lang="${lang}"><h2>${escapeHtml(heading)}</h2>\n<ul>\n${items.join('\n')}\n</ul></section>`;
+    return `<section lang="${escapeHtml(lang)}" data-lang="${escapeHtml(lang)}"><h2>${escapeHtml(heading)}</h2>\n<ul>\n${items.join('\n')}\n</ul></section>`;
   });
 
   const body = sections.length > 0 ? sections.join('\n') : `<p>${escapeHtml(t(locales('en'), 'siteNoDecks'))}</p>`;

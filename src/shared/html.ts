@@ -1,16 +1,16 @@
+import { stringifyEntities } from 'stringify-entities';
+
 /**
- * The one place text becomes HTML or XML. Everything labdeck writes by string (pages, reports,
- * outlines) escapes through these; trees go through hast-util-to-html.
+ * The one place text becomes HTML or XML outside a tree. Pages and reports built as hast trees
+ * go through hast-util-to-html, which escapes with the same library (stringify-entities); what is
+ * written by string escapes through `escapeHtml`, in text and in attribute values alike.
  */
 
-/** Text and attribute values (`&`, `<`, `>`, `"`). */
-export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text and attribute values: `&`, `<`, `>`, `"`, `'` and `` ` `` become character references. */
+export const escapeHtml = (s: string): string => stringifyEntities(s, { escapeOnly: true, useNamedReferences: true });
 
-/** Element text only (`&`, `<`, `>`): code blocks keep their quotes as typed. */
-export const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** XML text and attributes: the same escaping, after dropping the control characters XML 1.0 forbids. */
+export const escapeXml = (s: string): string => escapeHtml(s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, ''));
 
-/** XML text and attributes; control characters XML 1.0 forbids are dropped. */
-export const escapeXml = (s: string): string => escapeHtml(s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, ''));
-
-/** JSON inside `<script>`: `<` escaped so no string can close the element. */
+/** JSON inside `<script>`: `<` escaped so no string can close the element or open a comment. */
 export const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');

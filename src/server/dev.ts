@@ -72,7 +72,8 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
     req.on('close', () => clients.delete(res));
     return true;
   };
-  // The runner's `--follow` posts each slide it enters; followers of that deck go there.
+  // The runner's `--follow` posts each slide it enters; followers of that deck go there. The
+  // server has already refused a cross-site POST (another site's page cannot drive the screens).
   const follow = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.url !== FOLLOW_PATH || req.method !== 'POST') return false;
     let body = '';
@@ -85,6 +86,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
         const notice = JSON.parse(body) as { type?: string; deck?: string; slideIndex?: number; slideId?: string };
         if (notice.type !== 'verify-slide' || typeof notice.deck !== 'string' || typeof notice.slideIndex !== 'number') throw new Error('not a verify-slide notice');
         const sent = server!.publish(notice.deck, { type: 'state', state: { indexh: notice.slideIndex, indexv: 0 }, slide: notice.slideId, extra: true });
+        if (sent === -1) throw new Error(`no deck ${notice.deck} in this site`);
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ followers: sent }));
       } catch (e) {

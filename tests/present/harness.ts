@@ -9,7 +9,7 @@ import { startServer, type RunningServer } from '../../src/server/serve.ts';
 export const FIXTURE_MANIFEST = 'tests/present/fixtures/content/decks/present-en.yml';
 
 /** The fixture deck built into a temporary folder, served on a free loopback port, and a Chromium. */
-export async function presentHarness(options: { token?: string; host?: string } = {}) {
+export async function presentHarness(options: { presenterToken?: string; audienceToken?: string; host?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'labdeck-present-'));
   const out = join(dir, 'site');
   const report = await buildSite({ manifests: [FIXTURE_MANIFEST], outDir: out });

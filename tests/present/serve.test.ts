@@ -9,6 +9,7 @@ import { tokenMatches } from '../../src/server/serve-sync.ts';
 const root = mkdtempSync(join(tmpdir(), 'labdeck-serve-'));
 mkdirSync(join(root, 'site'));
 writeFileSync(join(root, 'site', 'index.html'), '<h1>index</h1>');
+writeFileSync(join(root, 'site', 'd.html'), '<h1>deck d</h1>');
 writeFileSync(join(root, 'secret.txt'), 'outside');
 const servers: RunningServer[] = [];
 afterAll(async () => {
@@ -37,7 +38,8 @@ describe('labdeck serve', () => {
   it('listens on loopback by default and serves only the site folder', async () => {
     const s = await start({ root: join(root, 'site'), port: 0 });
     expect(s.host).toBe('127.0.0.1');
-    expect(s.token).toBeUndefined();
+    expect(s.presenterToken).toBeUndefined();
+    expect(s.audienceToken).toBeUndefined();
     expect(await (await fetch(s.url)).text()).toBe('<h1>index</h1>');
     expect((await fetch(`${s.url}..%2Fsecret.txt`)).status).toBe(404);
     expect(await connect(`ws://127.0.0.1:${s.port}/labdeck-sync?deck=d&role=follow`)).toBe('open');
@@ -51,15 +53,20 @@ describe('labdeck serve', () => {
     expect((error as ServeError).hint).toBe(`pick another one: --port ${first.port + 1}`);
   });
 
-  it('off loopback, generates a token when none is given, and refuses sync without the right one', async () => {
+  it('off loopback, generates a presenter and an audience token, and refuses sync without the right one', async () => {
     const s = await start({ root: join(root, 'site'), host: '0.0.0.0', port: 0 });
-    expect(s.token).toMatch(/^[\w-]{12}$/);
+    expect(s.presenterToken).toMatch(/^[\w-]{16}$/);
+    expect(s.audienceToken).toMatch(/^[\w-]{16}$/);
+    expect(s.audienceToken).not.toBe(s.presenterToken);
     const base = `ws://127.0.0.1:${s.port}/labdeck-sync?deck=d&role=present`;
     expect(await connect(`${base}&token=wrong`)).toBe('401');
     expect(await connect(base)).toBe('401');
-    expect(await connect(`${base}&token=${s.token}`)).toBe('open');
-    expect((await fetch(`http://127.0.0.1:${s.port}/labdeck-sync/auth?token=wrong`)).status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${s.port}/labdeck-sync/auth?token=${s.token}`)).status).toBe(204);
+    expect(await connect(`${base}&token=${s.audienceToken}`)).toBe('401');
+    expect(await connect(`${base}&token=${s.presenterToken}`)).toBe('open');
+    expect(await connect(`ws://127.0.0.1:${s.port}/labdeck-sync?deck=d&role=follow&token=${s.audienceToken}`)).toBe('open');
+    expect((await fetch(`http://127.0.0.1:${s.port}/labdeck-sync/auth?role=present&token=${s.audienceToken}`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${s.port}/labdeck-sync/auth?role=follow&token=${s.audienceToken}`)).status).toBe(204);
+    expect((await fetch(`http://127.0.0.1:${s.port}/labdeck-sync/auth?role=present&token=${s.presenterToken}`)).status).toBe(204);
   });
 
   it('compares tokens whatever their length', () => {

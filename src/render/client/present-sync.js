@@ -1,7 +1,8 @@
 /*
  * Screen sync controller (pages served by `labdeck serve`): the page opened with `?present`
  * sends where it is (slide, step, overview, pause, extra details) to the server; pages opened
- * with `?follow` apply it. `?token=` carries the server's token when it listens on the network.
+ * with `?follow` apply it. The server's tokens arrive once as `?token=` and live on as a cookie
+ * (the server cleans the address bar); a token still in the URL is a wrong one, sent to be refused.
  * Frames of Reveal's speaker view never publish.
  */
 (function () {
@@ -59,7 +60,7 @@
       document.documentElement.dataset.labdeckSynced = String(status.received);
     }
     function connect() {
-      socket = new WebSocket(base + '?deck=' + encodeURIComponent(context.config.deck) + '&role=' + role + '&token=' + encodeURIComponent(token));
+      socket = new WebSocket(base + '?deck=' + encodeURIComponent(context.config.deck) + '&role=' + role + (token ? '&token=' + encodeURIComponent(token) : ''));
       var opened = false;
       socket.onopen = function () {
         opened = true;
@@ -77,7 +78,7 @@
         if (refused) return;
         // The upgrade is refused with 401 on a wrong token; ask the server which case this is.
         if (!opened) {
-          fetch('/labdeck-sync/auth?token=' + encodeURIComponent(token)).then(function (r) {
+          fetch('/labdeck-sync/auth?role=' + role + (token ? '&token=' + encodeURIComponent(token) : '')).then(function (r) {
             if (r.status === 401) {
               refused = true;
               document.documentElement.dataset.labdeckSyncRefused = 'true';

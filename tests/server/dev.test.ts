@@ -106,4 +106,24 @@ describe('labdeck dev', () => {
     expect(JSON.parse(await received)).toMatchObject({ type: 'state', state: { indexh: 5 }, slide: 'en/k8s/kubectl-run.md:3' });
     ws.close();
   });
+
+  it('refuses a cross-site POST /__labdeck/follow: another site the presenter has open cannot drive the screens', async () => {
+    const body = JSON.stringify({ type: 'verify-slide', run: 'r1', deck: 'kubernetes-en', slideIndex: 1, slideNumber: 2, slideId: 'x' });
+    const post = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: dev.server.port, path: FOLLOW_PATH, method: 'POST', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    // What a form or fetch() on another site sends: its Origin, Sec-Fetch-Site, a simple content type.
+    expect(await post({ 'Content-Type': 'text/plain', Origin: 'https://attacker.example', 'Sec-Fetch-Site': 'cross-site' })).toBe(403);
+    expect(await post({ 'Content-Type': 'application/json', Origin: 'https://attacker.example' })).toBe(403);
+    expect(await post({ 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'cross-site' })).toBe(403);
+    expect(await post({ 'Content-Type': 'text/plain' })).toBe(403);
+    expect(await post({ 'Content-Type': 'application/json', Host: `attacker.example:${dev.server.port}` })).toBe(403);
+    expect(await post({ 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${dev.server.port}` })).toBe(200);
+  });
 });

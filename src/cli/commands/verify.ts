@@ -126,15 +126,28 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
   const progress = progressPrinter(process.stderr, { verbose: flags.verbose === true });
   const follow = flags.follow ? follower(flags.follow, (m) => err(pc.yellow(`warning: ${m}`))) : undefined;
 
-  // Ctrl-C: stop the current step, run cleanup, tear down; a second Ctrl-C leaves at once (the exit hook still kills tmux).
+  // Ctrl-C, a cancelled CI job (SIGTERM), a closed terminal (SIGHUP) or a parent that died: stop the
+  // current step, run cleanup, tear down. A second signal leaves at once (the exit hook still kills tmux).
   const abort = new AbortController();
-  const onSigint = () => {
+  const stop = (why: string) => {
     if (abort.signal.aborted) process.exit(130);
-    err(pc.yellow('\ninterrupted: cleaning up (Ctrl-C again to leave now)'));
+    // With the terminal or the parent gone, stderr may be gone too: cleaning up matters more than saying so.
+    process.stderr.on('error', () => {});
+    err(pc.yellow(`\ninterrupted (${why}): cleaning up${why === 'Ctrl-C' ? ' (Ctrl-C again to leave now)' : ''}`));
     abort.abort();
   };
+  const onSigint = () => stop('Ctrl-C');
+  const onSigterm = () => stop('SIGTERM');
+  const onSighup = () => stop('SIGHUP: the terminal was closed');
   process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
+  // Nothing signals a process whose parent was killed outright (kill -9 of a CI step): it is handed to init.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent && !abort.signal.aborted) stop('its parent process is gone');
+  }, 1000);
+  orphaned.unref();
   let status: 'passed' | 'failed' | 'interrupted';
   try {
     status = await runUnits({
@@ -162,7 +175,9 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
+    clearInterval(orphaned);
     if (jsonFd !== undefined) closeSync(jsonFd);
     if (flags.step) process.stdin.pause();
   }

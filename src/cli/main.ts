@@ -1,4 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import pc from 'picocolors';
+import { OutsideWriteError } from '../shared/files.ts';
 import { DEFAULT_MAX_FILE_SIZE, formatSize, parseSize, setReadPolicy } from '../shared/sandbox.ts';
 import { commands } from './commands/index.ts';
 
@@ -29,6 +31,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
+    // A refused write (a link where an output goes) is an answer, not a crash.
+    if (e instanceof OutsideWriteError) {
+      process.stderr.write(`${pc.red(`error: ${e.message}`)}\n    hint: ${e.hint}\n`);
+      return 1;
+    }
     throw e;
   } finally {
     restore();

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomicModule from 'write-file-atomic';
 import { messagePath, realOrResolved, writeTargetInside } from './sandbox.ts';
@@ -27,14 +27,22 @@ export interface AtomicWriteOptions {
   /**
    * Folders the write must land in. write-file-atomic follows symbolic links, so rewriting a
    * content file linked elsewhere would write there: with `within`, a write whose real target is
-   * outside these folders is refused (OutsideWriteError) and nothing is written.
+   * outside these folders is refused (OutsideWriteError) and nothing is written. Without it, a
+   * path that is itself a symbolic link is refused: an output named on the command line (a PDF,
+   * a report) is never written through a link the course may have put there.
    */
   within?: readonly string[];
 }
 
 export class OutsideWriteError extends Error {
-  constructor(readonly path: string, readonly target: string) {
-    super(`${messagePath(path)} leads to ${messagePath(target)}, outside the folders this command may write in: not rewritten`);
+  readonly hint: string;
+  constructor(readonly path: string, readonly target: string, link = false) {
+    super(
+      link
+        ? `${messagePath(path)} is a symbolic link (to ${messagePath(target)}): not written through it`
+        : `${messagePath(path)} leads to ${messagePath(target)}, outside the folders this command may write in: not rewritten`,
+    );
+    this.hint = link ? 'remove the link, or write somewhere else' : 'repair the file it links to by hand, or replace the link with the file itself';
   }
 }
 
@@ -47,6 +55,15 @@ export class OutsideWriteError extends Error {
 export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
   const abs = resolve(path);
   if (options.within && writeTargetInside(abs, options.within) === undefined) throw new OutsideWriteError(abs, realOrResolved(abs));
+  if (!options.within && isLink(abs)) throw new OutsideWriteError(abs, realOrResolved(abs), true);
   mkdirSync(dirname(abs), { recursive: true });
   writeFileAtomicModule.sync(abs, data, { fsync: options.durable !== false });
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -209,6 +209,17 @@ describe('commands that rewrite content files do not write through a link out of
   });
 });
 
+describe('outputs named on the command line', () => {
+  it('a link the course put where an output goes (report, PDF, outline…) is not written through', async () => {
+    const victim = contentTree({ 'authorized_keys': 'ssh-ed25519 AAAA… me\n' });
+    const dir = course({});
+    symlinkSync(join(victim, 'authorized_keys'), join(dir, 'outline.md'));
+    const code = await main(['outline', '--lang', 'en', 'kubernetes-en', '--out', join(dir, 'outline.md')]);
+    expect(code).toBe(1);
+    expect(readFileSync(join(victim, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA… me\n');
+  });
+});
+
 describe('the output folder', () => {
   it('build --out keeps an existing 755 folder readable by a web server user', async () => {
     const dir = course({ 'en/a.md': '## A\n', 'decks/deck.yml': MANIFEST(['en/a.md']) });

@@ -131,7 +131,7 @@ function repairFiles(files: Map<string, SourceFile>, roots: Map<string, string>)
       fixed.push(file.path);
     } catch (e) {
       if (!(e instanceof OutsideWriteError)) throw e;
-      refused.push(error('sandbox/outside', { file: file.path, line: 1, column: 1 }, e.message, 'repair the file it links to by hand, or replace the link with the file itself'));
+      refused.push(error('sandbox/outside', { file: file.path, line: 1, column: 1 }, e.message, e.hint));
     }
   }
   return { fixed, refused };

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and tmux tests are heavy on 2 cores: keep files in one pool of two workers.
     maxWorkers: 2,
+    // Verification runs of the tests keep their reports here, not in the checkout's .labdeck/verify
+    // (which `labdeck build` reads by default).
+    env: { LABDECK_VERIFY_DIR: join(tmpdir(), `labdeck-test-verify-${process.pid}`) },
   },
 });

@@ -15,6 +15,8 @@ import type { DeckSummary } from '../render/site-index.ts';
 import { loadTheme, type Theme } from '../render/theme.ts';
 import { writeSiteAtomically } from '../render/write.ts';
 import { isRefusal, messagePath, ReadArea, readPolicy, type ReadPolicy, type Refusal } from '../shared/sandbox.ts';
+import type { Report } from '../verify/report/read.ts';
+import { deckVerification } from '../verify/verdict.ts';
 
 export interface BuildRequest {
   manifests: string[];
@@ -34,6 +36,13 @@ export interface BuildRequest {
   liveReload?: string;
   /** Folders allowed outside the course, file size limit; default: the process's (set by the CLI). */
   policy?: ReadPolicy;
+  /**
+   * Verification reports (`labdeck verify --json`, merged or from the history): each lab slide is
+   * marked with the verdict of the newest report that verified its deck.
+   */
+  verifyReports?: readonly Report[];
+  /** The build's clock (the index says how long ago labs were verified); now by default. */
+  now?: Date;
   onLoaded?: (course: Course) => void;
   onDeck?: (deck: Deck, slides: number) => void;
 }
@@ -82,9 +91,10 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   started = performance.now();
   const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(course, { missing: request.missingTranslations ?? 'english' });
   const parityTime = performance.now() - started;
+  const annotations = request.verifyReports ? withVerification(course, parity.annotations, request.verifyReports) : parity.annotations;
   started = performance.now();
   const diagrams = request.diagrams ?? new MermaidDiagrams({ launch: launchChromium, cacheDir: defaultCacheDir() });
-  await diagrams.prepare(course.decks.flatMap((deck) => deckDiagrams(deck, parity.annotations.get(deck.id))));
+  await diagrams.prepare(course.decks.flatMap((deck) => deckDiagrams(deck, annotations.get(deck.id))));
   const diagramTime = performance.now() - started;
   // Images: regular files inside the content root, symbolic links resolved and checked.
   const images = new ReadArea([course.root], `the content root ${messagePath(course.root)}/`, policy);
@@ -94,8 +104,9 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     diagrams,
     theme,
     lenient: request.lenient,
-    annotations: parity.annotations,
+    annotations,
     liveReload: request.liveReload,
+    now: request.now,
     session: request.session ?? newRenderSession(),
     onDeck: request.onDeck,
     assetExists: (rel) => {
@@ -122,4 +133,14 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     site,
     timings: { highlighterInit, load, parity: parityTime, diagrams: diagramTime, ...site.timings, write, total: performance.now() - t0 },
   };
+}
+
+/** The parity annotations with each deck's lab verdicts added (verify computes them, render draws them). */
+function withVerification(course: Course, annotations: ReadonlyMap<string, DeckAnnotations>, reports: readonly Report[]): Map<string, DeckAnnotations> {
+  const out = new Map(annotations);
+  for (const deck of course.decks) {
+    const verification = deckVerification(deck, course.root, reports);
+    if (verification) out.set(deck.id, { ...(out.get(deck.id) ?? { badges: new Map() }), verification });
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ export interface AssetCopy {
 }
 
 /** The presenting controllers (client/present-*.js), in load order, after the renderer's own. */
-export const PRESENT_CLIENT_SCRIPTS = ['present-extra.js', 'present-pacing.js', 'present-sync.js', 'present-search.js', 'present-speaker.js'] as const;
+export const PRESENT_CLIENT_SCRIPTS = ['present-extra.js', 'present-pacing.js', 'present-sync.js', 'present-search.js', 'present-speaker.js', 'present-verify.js'] as const;
 
 /** A file the build writes into the output: path under the output folder → content. */
 export interface AssetFile {

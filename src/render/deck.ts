@@ -157,7 +157,8 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       reuseShared,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
-    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide) });
+    const verification = inserted ? undefined : options.annotations?.verification?.slides.get(slide.id);
+    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide), verification });
     diagnostics.push(...ctx.diagnostics);
     return html;
   });

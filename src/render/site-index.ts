@@ -1,8 +1,10 @@
+import type { DeckVerification } from '../model/annotation.ts';
 import type { Deck, DeckSlide, Lang } from '../model/deck.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { loadLocale, t, type Locale } from '../shared/locale.ts';
 import { deckDuration } from '../shared/pacing.ts';
 import { fillTemplate, type Theme } from './theme.ts';
+import { deckVerificationLine } from './verification.ts';
 
 /** What the site index shows of one built deck. */
 export interface DeckSummary {
@@ -16,11 +18,14 @@ export interface DeckSummary {
   variant?: string;
   /** Estimated presenting time, in the deck's language (src/shared/pacing.ts). */
   duration?: string;
+  /** Its labs' verification, when the build was given a report (`--verify-report`). */
+  verification?: Omit<DeckVerification, 'slides'>;
 }
 
 /** `slides`: the deck as presented, English slides inserted in a translation included. */
-export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[]): DeckSummary {
+export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[], verification?: DeckVerification): DeckSummary {
   return {
+    ...(verification ? { verification: { state: verification.state, counts: verification.counts, ...(verification.run ? { run: verification.run } : {}) } } : {}),
     id: deck.id,
     lang: deck.lang,
     title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
@@ -36,7 +41,7 @@ export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[]): DeckSum
  * `index.html`: the decks per language, each section written in its own language, with links
  * between decks of the same `group` (translations of each other).
  */
-export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, locales: (lang: Lang) => Locale = loadLocale): string {
+export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, locales: (lang: Lang) => Locale = loadLocale, now: Date = new Date()): string {
   const langs = [...new Set(decks.map((d) => d.lang))].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
   const pageLang = langs[0] ?? 'en';
   const title = (langs.length > 0 ? langs : (['en'] as Lang[])).map((l) => t(locales(l), 'siteTitle')).join(' · ');
@@ -53,7 +58,10 @@ export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, loc
               .join(', ')}`
           : '';
         const meta = [d.lang.toUpperCase(), t(locale, 'siteSlides', { n: d.slideCount }), d.duration, d.variant].filter(Boolean).map((s) => escapeHtml(String(s)));
-        return `<li data-deck="${escapeHtml(d.id)}"><a class="deck-title" href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a><div class="deck-meta">${meta.join(' · ')}${also}</div></li>`;
+        const verified = d.verification
+          ? `<div class="deck-verified ld-verified-${d.verification.state}" data-verified="${d.verification.state}"${d.verification.run ? ` data-verified-at="${escapeHtml(d.verification.run.time)}"` : ''}>${escapeHtml(deckVerificationLine(d.verification, locale, now))}</div>`
+          : '';
+        return `<li data-deck="${escapeHtml(d.id)}"><a class="deck-title" href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a><div class="deck-meta">${meta.join(' · ')}${also}</div>${verified}</li>`;
       });
     const heading = t(locale, 'siteDecksIn', { language: t(locale, `languageName.${lang}`) });
     return `<section lang="${escapeHtml(lang)}" data-lang="${escapeHtml(lang)}"><h2>${escapeHtml(heading)}</h2>\n<ul>\n${items.join('\n')}\n</ul></section>`;

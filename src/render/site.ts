@@ -24,6 +24,8 @@ export interface SiteOptions {
   session?: RenderSession;
   /** Called after each deck. */
   onDeck?: (deck: Deck, slides: number) => void;
+  /** The build's clock: the index says how long ago each deck's labs were verified. */
+  now?: Date;
 }
 
 /** A built site in memory: pages by path under the output folder, and images to copy. */
@@ -47,7 +49,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
 
   for (const deck of course.decks) {
     if (options.only && !options.only.has(deck.id)) {
-      summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id))));
+      summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id)), options.annotations?.get(deck.id)?.verification));
       continue;
     }
     let started = performance.now();
@@ -68,11 +70,11 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
     pages.set(`${deck.id}.html`, rendered.html);
     for (const [from, to] of rendered.images) images.set(from, to);
     diagnostics.push(...rendered.diagnostics);
-    summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id))));
+    summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id)), options.annotations?.get(deck.id)?.verification));
     options.onDeck?.(deck, rendered.slideCount);
   }
   const started = performance.now();
-  pages.set('index.html', renderSiteIndex(summaries, options.theme));
+  pages.set('index.html', renderSiteIndex(summaries, options.theme, undefined, options.now));
   timings.index = performance.now() - started;
   return { pages, images, summaries, diagnostics, timings };
 }

@@ -1,11 +1,12 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import type { SlideBadge } from '../model/annotation.ts';
+import type { SlideBadge, SlideVerification } from '../model/annotation.ts';
 import type { DeckSlide } from '../model/deck.ts';
 import { formatPosition } from '../model/position.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { t } from '../shared/locale.ts';
 import { fragmentHtml, type MarkdownContext } from './markdown.ts';
+import { verificationElements } from './verification.ts';
 
 export interface SlideRenderOptions {
   /** Draw the slide's problems on it (`--lenient`). */
@@ -20,6 +21,8 @@ export interface SlideRenderOptions {
   inserted?: { lang?: string };
   /** File-level problems located on this slide, drawn with its own when lenient. */
   fileProblems?: readonly Diagnostic[];
+  /** The lab's verdict from a verification report (`labdeck build --verify-report`). */
+  verification?: SlideVerification;
 }
 
 /**
@@ -31,6 +34,7 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
   const children: ElementContent[] = [];
   if (slide.classes.includes('extra-details')) children.push(flag('ld-flag-extra', t(ctx.locale, 'extraDetails')));
   if (options.badges.length > 0) children.push(badges(options.badges));
+  if (options.verification) children.push(...verificationElements(options.verification, ctx.locale));
 
   slide.fragments.forEach((fragment, i) => {
     const content = [raw(fragmentHtml(fragment.tree, ctx))];
@@ -52,6 +56,7 @@ export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: Sli
     dataSlideId: slide.id,
     dataNumber: options.inserted ? undefined : String(slide.number),
     dataInserted: options.inserted ? '' : undefined,
+    dataVerified: options.verification?.state,
   };
   if (slide.kind === 'author' || slide.kind === 'invalid') props.dataSource = `${slide.file}:${slide.position.line}`;
   else props.dataGenerated = slide.kind;

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { classifyNodes } from '../cluster/simulation.ts';
+import type { NodeKind } from './events.ts';
 import type { Unit } from './step.ts';
 
 /**
@@ -91,18 +92,37 @@ export async function prepareNamespace(target: ClusterTarget, dir: string, names
   };
 }
 
-/**
- * What reports must say about the cluster: on kwok-simulated nodes no container runs, so a
- * passing lab proves the commands, not the containers. Undefined for real nodes or when unknown.
- */
-export async function simulationNotice(target: ClusterTarget): Promise<string | undefined> {
-  const out = await kubectl(['--kubeconfig', target.kubeconfig, '--context', target.context, 'get', 'nodes', '-o', 'json']).catch(() => '');
-  if (!out) return undefined;
+/** What reports say about the cluster a unit ran against. */
+export interface ClusterFacts {
+  /** The API server's version, `v1.33.13`. */
+  kubernetes?: string;
+  nodes?: NodeKind;
+  /**
+   * On kwok-simulated nodes no container runs, so a passing lab proves the commands, not the
+   * containers: reports say so. Undefined for real nodes.
+   */
+  simulation?: string;
+}
+
+/** Asks the cluster its version and what its nodes are; what cannot be read is left out. */
+export async function clusterFacts(target: ClusterTarget): Promise<ClusterFacts> {
+  const base = ['--kubeconfig', target.kubeconfig, '--context', target.context];
+  const [nodes, version] = await Promise.all([kubectl([...base, 'get', 'nodes', '-o', 'json']).catch(() => ''), kubectl([...base, 'version', '-o', 'json']).catch(() => '')]);
+  const facts: ClusterFacts = {};
   try {
-    return classifyNodes(JSON.parse(out) as Parameters<typeof classifyNodes>[0]).notice;
+    const v = (JSON.parse(version) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
+    if (v) facts.kubernetes = v;
   } catch {
-    return undefined;
+    /* unknown version */
   }
+  try {
+    const c = classifyNodes(JSON.parse(nodes) as Parameters<typeof classifyNodes>[0]);
+    if (c.simulatedNodes.length || c.realNodes.length) facts.nodes = c.realNodes.length === 0 ? 'kwok' : c.simulatedNodes.length === 0 ? 'real' : 'mixed';
+    if (c.notice) facts.simulation = c.notice;
+  } catch {
+    /* unknown nodes */
+  }
+  return facts;
 }
 
 /** Namespaces earlier runs left (label labdeck.io/run), to report at the start of a run. */

@@ -1,4 +1,6 @@
-import type { SlideRef, Step } from './step.ts';
+import type { NodeKind } from '../model/annotation.ts';
+import { countSteps } from './extract.ts';
+import { unitHash, type SlideRef, type Step, type Unit } from './step.ts';
 
 /**
  * The runner's one output: every report (progress, JSON, JUnit, HTML) is built from these events,
@@ -16,9 +18,56 @@ export interface StepInfo {
   hidden?: boolean;
 }
 
+/** A unit as a run announces it: `hash` is `unitHash` of its plan, so reports of another version of the deck are told apart. */
+export interface UnitRef {
+  id: string;
+  title: string;
+  slides: number;
+  steps: number;
+  hash: string;
+}
+
+export function unitRef(u: Unit): UnitRef {
+  return { id: u.id, title: u.title, slides: u.slides.length, steps: countSteps(u), hash: unitHash(u) };
+}
+
+/** `--shard i/n`: this run is part `index` (1-based) of `total`; `of` is every unit the shards share out. */
+export interface ShardInfo {
+  index: number;
+  total: number;
+  of: UnitRef[];
+}
+
+/** What a merged report was made of (`labdeck verify merge`). */
+export interface MergedFrom {
+  file: string;
+  run: string;
+  shard?: { index: number; total: number };
+}
+
+export type { NodeKind };
+
 export type VerifyEvent =
-  | { type: 'run-start'; run: string; time: string; units: { id: string; title: string; slides: number; steps: number }[] }
-  | { type: 'unit-start'; run: string; unit: string; title: string; kind: 'deck' | 'chapter'; source: string; root: string; time: string; namespace?: string; context?: string; /** How the cluster's nodes are simulated, when they are. */ simulation?: string }
+  | { type: 'run-start'; run: string; time: string; units: UnitRef[]; /** labdeck's version */ labdeck: string; shard?: ShardInfo; merged?: MergedFrom[] }
+  | {
+      type: 'unit-start';
+      run: string;
+      unit: string;
+      title: string;
+      kind: 'deck' | 'chapter';
+      source: string;
+      root: string;
+      time: string;
+      namespace?: string;
+      context?: string;
+      /** How the cluster's nodes are simulated, when they are. */
+      simulation?: string;
+      /** The API server's version (`v1.33.13`), when the unit used a cluster. */
+      kubernetes?: string;
+      nodes?: NodeKind;
+      /** Console transcripts were replayed (`transcripts: true` or `--transcripts`): the plan the hashes come from. */
+      transcripts?: boolean;
+    }
   | { type: 'slide'; unit: string; slide: SlideRef; /** n/N as the audience counts */ of: number; elapsedMs: number }
   | {
       type: 'step';

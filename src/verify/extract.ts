@@ -5,7 +5,7 @@ import type { Directive, DirectiveVerb } from '../model/directive.ts';
 import { comparePositions, type Position } from '../model/position.ts';
 import type { CodeBlock, Slide } from '../model/slide.ts';
 import { TMUX_COMMANDS, keyName, parseDuration, parseExit, parseMatcher, splitCommands } from './grammar.ts';
-import type { CommandStep, FilePlan, HiddenCommand, SlidePlan, Step, Unit } from './step.ts';
+import { planHash, type CommandStep, type FilePlan, type HiddenCommand, type SlidePlan, type Step, type Unit } from './step.ts';
 import { expectedOutput, isTranscriptBlock, parseTranscript } from './transcript.ts';
 
 /** Fences whose lines are commands when they sit in a lab box. */
@@ -99,7 +99,7 @@ export function planUnit(input: UnitInput): Unit {
     if (ctx.pendingTimeout) unit.diagnostics.push(error('verify/directive', ctx.pendingTimeout.position, '`timeout` with no step after it on this slide', 'put `timeout` just before the step it applies to'));
     if (ctx.steps.length === 0 && ctx.skip === undefined) return;
     const title = ps.slide.title?.text ?? ps.slide.chapterTitles[0]?.text ?? '';
-    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title }, steps: ctx.steps, file: f, ...(ps.chapter ? { chapter: ps.chapter } : {}), ...(ctx.skip !== undefined ? { skip: ctx.skip } : {}) });
+    slides.push({ slide: { index, number: ps.number, id: ps.id, file: ps.file, line: ps.slide.position.line, title, hash: planHash(ctx.steps, ctx.skip) }, steps: ctx.steps, file: f, ...(ps.chapter ? { chapter: ps.chapter } : {}), ...(ctx.skip !== undefined ? { skip: ctx.skip } : {}) });
   });
 
   for (const s of slides)
@@ -107,7 +107,7 @@ export function planUnit(input: UnitInput): Unit {
       if (step.kind === 'command' && step.wait && step.exit.kind === 'nonzero')
         unit.diagnostics.push(warning('verify/wait-fail', step.position, 'a command expected to fail is followed by `wait`: the wait ends the step as soon as the text appears', 'use `expect` for text a failing command prints'));
 
-  return { id: input.id, kind: input.kind, title: input.title, source: input.source, root: input.root, slides, files, slideCount: input.slideCount, diagnostics: unit.diagnostics };
+  return { id: input.id, kind: input.kind, title: input.title, source: input.source, root: input.root, slides, files, slideCount: input.slideCount, transcripts: input.transcripts, diagnostics: unit.diagnostics };
 }
 
 /** The slide's runnable fences and its directives, in source order. */

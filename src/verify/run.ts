@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { countSteps } from './extract.ts';
 import { runUnit, type Interaction } from './engine.ts';
-import type { Emit } from './events.ts';
-import { needsCluster, namespaceName, prepareNamespace, simulationNotice, type ClusterTarget, type RunNamespace } from './cluster.ts';
+import { unitRef, type Emit, type ShardInfo } from './events.ts';
+import { LABDECK_VERSION } from '../shared/version.ts';
+import { clusterFacts, needsCluster, namespaceName, prepareNamespace, type ClusterFacts, type ClusterTarget, type RunNamespace } from './cluster.ts';
 import { CastRecorder } from './report/cast.ts';
 import type { SlideRef, Unit } from './step.ts';
 import { Terminal } from './terminal/terminal.ts';
@@ -36,6 +37,8 @@ export interface RunOptions {
   workDir?: string;
   /** `--update`: record transcript outputs instead of comparing them. */
   update?: boolean;
+  /** `--shard i/n`: which part of which units this run is (written into run-start). */
+  shard?: ShardInfo;
 }
 
 /** Sockets of live servers, killed synchronously if the process exits without cleaning up. */
@@ -59,7 +62,7 @@ function guardExit(): void {
 /** Runs units in a pool of `jobs` workers, each with its own tmux server, directory and namespace. */
 export async function runUnits(o: RunOptions): Promise<'passed' | 'failed' | 'interrupted'> {
   const started = Date.now();
-  o.emit({ type: 'run-start', run: o.runId, time: new Date(started).toISOString(), units: o.units.map((u) => ({ id: u.id, title: u.title, slides: u.slides.length, steps: countSteps(u) })) });
+  o.emit({ type: 'run-start', run: o.runId, time: new Date(started).toISOString(), units: o.units.map(unitRef), labdeck: LABDECK_VERSION, ...(o.shard ? { shard: o.shard } : {}) });
   const results: ('passed' | 'failed' | 'interrupted')[] = [];
   let next = 0;
   const worker = async () => {
@@ -91,14 +94,14 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
   const socket = `labdeck-${o.runId}-${n}`;
   const fail = (message: string): 'failed' => {
     o.emit({ type: 'unit-start', run: o.runId, unit: unit.id, title: unit.title, kind: unit.kind, source: unit.source, root: unit.root, time: new Date().toISOString() });
-    const slide = unit.slides[0]?.slide ?? { index: 0, number: 0, id: unit.id, file: unit.source, line: 1, title: unit.title };
+    const slide = unit.slides[0]?.slide ?? { index: 0, number: 0, id: unit.id, file: unit.source, line: 1, title: unit.title, hash: '' };
     o.emit({ type: 'step', unit: unit.id, slide, step: { index: -1, kind: 'setup', text: 'prepare the run', file: slide.file, line: slide.line }, status: 'failed', durationMs: Date.now() - started, message });
     o.emit({ type: 'unit-end', unit: unit.id, status: 'failed', durationMs: Date.now() - started, passed: 0, failed: 1, skipped: countSteps(unit) });
     return 'failed';
   };
   try {
     let kubeconfig = join(dir, 'kubeconfig');
-    let simulation: string | undefined;
+    let facts: ClusterFacts = {};
     const namespace = namespaceName(o.runId, unit.id);
     if (needsCluster(unit)) {
       if (!o.cluster) return fail('this deck runs kubectl but no cluster context was chosen');
@@ -108,7 +111,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
         return fail(`could not prepare namespace ${namespace}: ${(e as Error).message}`);
       }
       kubeconfig = ns.kubeconfig;
-      simulation = await simulationNotice(o.cluster);
+      facts = await clusterFacts(o.cluster);
     }
     const inherited = Object.fromEntries(INHERITED_VARIABLES.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
     const env = shellEnvironment({
@@ -127,7 +130,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
       return fail(`could not start tmux: ${(e as Error).message}`);
     }
     const t = terminal;
-    o.emit({ type: 'unit-start', run: o.runId, unit: unit.id, title: unit.title, kind: unit.kind, source: unit.source, root: unit.root, time: new Date().toISOString(), ...(ns ? { namespace: ns.namespace, context: o.cluster!.context } : {}), ...(simulation ? { simulation } : {}) });
+    o.emit({ type: 'unit-start', run: o.runId, unit: unit.id, title: unit.title, kind: unit.kind, source: unit.source, root: unit.root, time: new Date().toISOString(), ...(ns ? { namespace: ns.namespace, context: o.cluster!.context } : {}), ...facts, ...(unit.transcripts ? { transcripts: true } : {}) });
     const r = await runUnit(unit, {
       terminal: t,
       env,

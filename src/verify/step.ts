@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
 
@@ -17,6 +18,11 @@ export interface SlideRef {
   file: string;
   line: number;
   title: string;
+  /**
+   * What the slide runs, hashed (`planHash`): steps, their modifiers and `skip`, not their lines.
+   * A report whose hash differs from the deck's is stale for that slide.
+   */
+  hash: string;
 }
 
 interface StepBase {
@@ -111,7 +117,29 @@ export interface Unit {
   files: FilePlan[];
   /** Total number of slides of the deck or file, for "slide n/N". */
   slideCount: number;
+  /** Console transcripts are part of the plan (`transcripts: true` or `--transcripts`). */
+  transcripts: boolean;
   diagnostics: Diagnostic[];
+}
+
+/**
+ * Hash of what a slide runs: its steps as planned (commands, directives, modifiers, timeouts) and
+ * its `skip`, without source positions, so moving a slide or editing its prose keeps the hash and
+ * editing a command changes it. 16 hex digits of SHA-256.
+ */
+export function planHash(steps: readonly Step[], skip?: string): string {
+  const canonical = JSON.stringify({ steps, skip: skip ?? null }, (key, value: unknown) =>
+    key === 'position' ? undefined : key === 'transcript' ? { lines: (value as TranscriptOutput).lines } : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+/** Hash of a whole unit's plan: its slides' hashes in order, with their ids. */
+export function unitHash(unit: Pick<Unit, 'slides'>): string {
+  return createHash('sha256')
+    .update(unit.slides.map((s) => `${s.slide.id}=${s.slide.hash}`).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** One line for plans, progress and reports. */

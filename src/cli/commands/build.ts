@@ -1,9 +1,13 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { buildSite, type BuildReport } from '../../build/site.ts';
 import { OutputFolderError } from '../../render/write.ts';
+import { hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { displayPath } from '../../shared/paths.ts';
+import { readHistory, VERIFY_DIR } from '../../verify/history.ts';
+import { readReport, type Report } from '../../verify/report/read.ts';
 import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 /** A progress bar on a terminal; nothing when output is piped (CI logs stay clean). */
@@ -28,7 +32,9 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
     .option('-o, --out <dir>', 'output folder, replaced as a whole when the build succeeds', 'dist')
     .option('--lenient', 'build even with errors, and show each problem on its slide')
     .option('--missing-translations <how>', 'where a translated deck lacks a slide: show the English one ("english") or leave it out ("omit")', 'english')
-    .action(async (manifests: string[], opts: { out: string; lenient?: boolean; missingTranslations: string }) => {
+    .option('--verify-report <file>', `mark each lab slide with its verdict from this verification report (verify --json, or merged); repeatable; a folder reads its runs/ (default: ${VERIFY_DIR}, where verify keeps them)`, (v: string, all: string[] = []) => [...all, v])
+    .option('--no-verify-report', 'no verification marks')
+    .action(async (manifests: string[], opts: { out: string; lenient?: boolean; missingTranslations: string; verifyReport?: string[] | false }) => {
       if (opts.missingTranslations !== 'english' && opts.missingTranslations !== 'omit') {
         process.stderr.write(`error: --missing-translations must be "english" or "omit", not "${opts.missingTranslations}"\n`);
         setExit(2);
@@ -40,10 +46,15 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
         setExit(1);
         return;
       }
+      const verifyReports = readVerifyReports(opts.verifyReport);
+      if (!verifyReports) {
+        setExit(1);
+        return;
+      }
       const bar = progress();
       let report: BuildReport;
       try {
-        report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, missingTranslations: opts.missingTranslations, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
+        report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, missingTranslations: opts.missingTranslations, verifyReports, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
       } catch (e) {
         bar.stop();
         if (e instanceof OutputFolderError) {
@@ -67,3 +78,32 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
       );
     });
 };
+
+/**
+ * The reports to mark labs from: the files named (a report that cannot be read stops the build,
+ * with its file and position), or the history verify keeps (unreadable ones are left out with a
+ * warning). Undefined when a named report is refused.
+ */
+function readVerifyReports(named: string[] | false | undefined): Report[] | undefined {
+  if (named === false) return [];
+  const sources = named ?? (existsSync(VERIFY_DIR) ? [VERIFY_DIR] : []);
+  const reports: Report[] = [];
+  const problems: Diagnostic[] = [];
+  for (const source of sources) {
+    if (existsSync(source) && statSync(source).isDirectory()) {
+      const history = readHistory(source);
+      reports.push(...history.reports);
+      problems.push(...history.diagnostics);
+      continue;
+    }
+    const r = readReport(source);
+    if (r.ok) reports.push(r.report);
+    else problems.push(r.diagnostic);
+  }
+  printDiagnostics(problems);
+  if (hasErrors(problems)) {
+    process.stderr.write(pc.red('build failed: a verification report cannot be read (above); nothing was written\n') + '    hint: fix or leave out that --verify-report, or build with --no-verify-report\n');
+    return undefined;
+  }
+  return reports;
+}

@@ -1,22 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pc from 'picocolors';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { writeFileAtomic } from '../../shared/files.ts';
+import { displayPath } from '../../shared/paths.ts';
 import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, type ClusterTarget } from '../../verify/cluster.ts';
 import { readVerifyConfig } from '../../verify/config.ts';
-import type { VerifyEvent } from '../../verify/events.ts';
+import { unitRef, type ShardInfo, type VerifyEvent } from '../../verify/events.ts';
 import { countSteps } from '../../verify/extract.ts';
 import { follower, slideNotice } from '../../verify/follow.ts';
+import { DEFAULT_KEEP, deckHistories, formatHistory, readHistory, recordRun, VERIFY_DIR } from '../../verify/history.ts';
 import { terminalInteraction } from '../../verify/interactive.ts';
 import { loadUnits, onlyChapter } from '../../verify/load.ts';
 import { htmlReport } from '../../verify/report/html.ts';
 import { junitXml } from '../../verify/report/junit.ts';
+import { mergeReports } from '../../verify/report/merge.ts';
 import { progressPrinter } from '../../verify/report/progress.ts';
+import { readReport } from '../../verify/report/read.ts';
 import { summarize } from '../../verify/report/summary.ts';
 import { runUnits } from '../../verify/run.ts';
+import { assignShards, parseShard, unitDurations } from '../../verify/shard.ts';
 import { describeStep, type Unit } from '../../verify/step.ts';
 import { transcriptEdits, writeEdits } from '../../verify/update.ts';
 import { printDiagnostics, type RegisterCommand } from '../shared.ts';
@@ -42,11 +47,15 @@ interface VerifyFlags {
   verbose?: boolean;
   update?: boolean;
   transcripts?: boolean;
+  shard?: string;
+  durations?: string;
+  history?: string;
+  historyDir: string;
 }
 
 /** Exit codes: 0 all steps passed, 1 a step failed or nothing to verify, 2 bad input or environment, 130 interrupted. */
 export const registerVerify: RegisterCommand = (program, setExit) => {
-  program
+  const verify = program
     .command('verify')
     .description('Replay the lab commands of decks or chapters in a private tmux server and report which slide broke (see docs/VERIFY.md)')
     .argument('<input...>', 'deck manifests (.yml) or chapter files (.md)')
@@ -70,15 +79,103 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--verbose', 'a line per step, skipped ones included')
     .option('--transcripts', 'also replay console transcripts (console, shell-session, sh with prompts) where the deck does not say `transcripts: true`')
     .option('--update', 'console transcripts: write what the commands print now in place of the expected output (shows the diff)')
-    .action(async (inputs: string[], flags: VerifyFlags) => setExit(await verify(inputs, flags)));
+    .option('--shard <i/n>', 'run part i of n: the decks are shared out between n shards, never split, balanced by step count or --durations')
+    .option('--durations <report>', 'with --shard: balance by the deck durations of this earlier --json report')
+    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
+    .option('--history-dir <dir>', 'where the history is kept (labdeck build reads it)', VERIFY_DIR)
+    .action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
+
+  verify
+    .command('merge')
+    .description("Merge the --json reports of a run's shards into one report, as if one run had verified every deck")
+    .argument('<report...>', 'shard reports (verify --shard i/n --json FILE)')
+    .option('--json <file>', 'write the merged report (JSON lines, the same events as verify --json)')
+    .option('--junit <file>', 'write JUnit XML of the merged report')
+    .option('--html <dir>', 'write the HTML report of the merged report')
+    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
+    .option('--history-dir <dir>', 'where the history is kept', VERIFY_DIR)
+    .action((reports: string[], flags: MergeFlags) => setExit(merge(reports, flags)));
+
+  verify
+    .command('history')
+    .description('Per slide: since when it has failed, and the last run it passed (from the reports verify keeps)')
+    .argument('[deck]', 'deck id or manifest (default: every deck in the history)')
+    .option('--history-dir <dir>', 'where the history is kept', VERIFY_DIR)
+    .action((deck: string | undefined, flags: { historyDir: string }) => setExit(history(deck, flags.historyDir)));
 };
 
-async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
-  const err = (s: string) => process.stderr.write(s + '\n');
-  const bad = (message: string, hint?: string) => {
-    err(`${pc.red('error:')} ${message}${hint ? `\n    hint: ${hint}` : ''}`);
-    return 2;
-  };
+interface MergeFlags {
+  json?: string;
+  junit?: string;
+  html?: string;
+  history?: string;
+  historyDir: string;
+}
+
+const err = (s: string) => process.stderr.write(s + '\n');
+const bad = (message: string, hint?: string) => {
+  err(`${pc.red('error:')} ${message}${hint ? `\n    hint: ${hint}` : ''}`);
+  return 2;
+};
+
+/** Reports kept: --history, else labdeck.yml's verify.history, else the default. */
+function keepCount(flag: string | undefined): { keep: number } | { error: string } {
+  if (flag !== undefined) {
+    const n = Number(flag);
+    return Number.isInteger(n) && n >= 0 ? { keep: n } : { error: `--history ${flag}: expected a whole number of reports to keep (0: none)` };
+  }
+  const { config, error } = readVerifyConfig(process.cwd());
+  return error ? { error } : { keep: config.history ?? DEFAULT_KEEP };
+}
+
+/** Adds a finished run to the history, and says where. */
+function record(dir: string, events: readonly VerifyEvent[], keep: number): void {
+  try {
+    const { file, pruned } = recordRun(dir, events, keep);
+    if (file) err(pc.dim(`report kept in ${displayPath(file)}${pruned.length ? ` (${pruned.length} older dropped, keeping ${keep})` : ''}`));
+  } catch (e) {
+    err(pc.yellow(`warning: could not keep the report in ${dir}: ${(e as Error).message}`));
+  }
+}
+
+function merge(files: string[], flags: MergeFlags): number {
+  const keep = keepCount(flags.history);
+  if ('error' in keep) return bad(keep.error);
+  const read = files.map(readReport);
+  const unreadable = read.flatMap((r) => (r.ok ? [] : [r.diagnostic]));
+  if (unreadable.length) {
+    printDiagnostics(unreadable);
+    return bad(`nothing merged: ${unreadable.length} of ${files.length} report${files.length === 1 ? '' : 's'} cannot be read (listed above)`);
+  }
+  const { events, diagnostics } = mergeReports(read.flatMap((r) => (r.ok ? [r.report] : [])));
+  if (diagnostics.length) printDiagnostics(diagnostics);
+  if (hasErrors(diagnostics)) return bad('nothing merged (the reasons are above)');
+  if (flags.json) writeFileAtomic(flags.json, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const summary = summarize(events);
+  if (flags.junit) writeFileAtomic(flags.junit, junitXml(summary));
+  if (flags.html) writeFileAtomic(join(flags.html, 'index.html'), htmlReport(summary));
+  record(flags.historyDir, events, keep.keep);
+  const slides = summary.units.flatMap((u) => u.slides);
+  const failed = slides.filter((s) => s.status === 'failed').length;
+  const incomplete = diagnostics.some((d) => d.code === 'verify/merge-missing');
+  const line = `merged ${files.length} report${files.length === 1 ? '' : 's'}: ${summary.status}, ${summary.units.length} deck${summary.units.length === 1 ? '' : 's'}, ${slides.length} slides, ${failed} failed${incomplete ? ', some decks not verified' : ''}`;
+  err(summary.status === 'passed' && !incomplete ? pc.green(line) : pc.red(line));
+  return summary.status === 'passed' && !incomplete ? 0 : summary.status === 'interrupted' ? 130 : 1;
+}
+
+function history(deck: string | undefined, dir: string): number {
+  const { reports, diagnostics } = readHistory(dir);
+  if (diagnostics.length) printDiagnostics(diagnostics);
+  const decks = deckHistories(reports);
+  if (decks.length === 0) return (err(`${pc.red('error:')} no verification report in ${displayPath(resolve(dir))}\n    hint: run \`labdeck verify <decks>\`: it keeps its reports there`), 1);
+  const id = deck === undefined ? undefined : basename(deck).replace(/\.ya?ml$/, '');
+  const chosen = id === undefined ? decks : decks.filter((d) => d.unit === id);
+  if (chosen.length === 0) return bad(`no run of ${deck} in the history (${displayPath(resolve(dir))})`, `decks in the history: ${decks.map((d) => d.unit).join(', ')}`);
+  process.stdout.write(formatHistory(chosen));
+  return 0;
+}
+
+async function run(inputs: string[], flags: VerifyFlags): Promise<number> {
   const jobs = Number(flags.jobs);
   const scale = Number(flags.timeoutScale);
   const size = /^(\d+)x(\d+)$/.exec(flags.size);
@@ -87,20 +184,49 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
   if (!(scale > 0)) return bad(`--timeout-scale ${flags.timeoutScale}: expected a positive number`);
   if (!size || Number(size[1]) < 20 || Number(size[2]) < 5) return bad(`--size ${flags.size}: expected WIDTHxHEIGHT, e.g. 160x48`);
   if (from !== undefined && !(Number.isInteger(from) && from >= 1)) return bad(`--from ${flags.from}: expected a slide number`);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  if (shard && !shard.ok) return bad(shard.message, shard.hint);
+  if (flags.durations && !shard) return bad('--durations balances shards: give it with --shard i/n');
+  let durations: Map<string, number> | undefined;
+  if (flags.durations) {
+    const earlier = readReport(flags.durations);
+    if (!earlier.ok) {
+      printDiagnostics([earlier.diagnostic]);
+      return bad(`--durations ${flags.durations}: not a report verify can read (above)`);
+    }
+    durations = unitDurations(earlier.report.events);
+  }
+  const keep = keepCount(flags.history);
+  if ('error' in keep) return bad(keep.error);
 
   const { units: loaded, diagnostics } = await loadUnits(inputs, process.cwd(), { transcripts: flags.transcripts === true });
   if (diagnostics.length) printDiagnostics(diagnostics);
   if (hasErrors(diagnostics)) return bad('the decks have errors (listed above); nothing was run', 'fix them, or check them with `labdeck lint`');
   const units: Unit[] = flags.only ? loaded.map((u) => onlyChapter(u, flags.only!)) : loaded;
 
-  if (flags.plan) {
+  if (flags.plan && !shard) {
     process.stdout.write(planText(units));
     return 0;
   }
-  const runnable = units.filter((u) => countSteps(u) > 0);
-  for (const u of units) if (countSteps(u) === 0) err(pc.yellow(`warning: ${u.source} has no steps to run${flags.only ? ` (with --only ${flags.only})` : ''}`));
-  if (runnable.length === 0)
+  const withSteps = units.filter((u) => countSteps(u) > 0);
+  if (!flags.plan) for (const u of units) if (countSteps(u) === 0) err(pc.yellow(`warning: ${u.source} has no steps to run${flags.only ? ` (with --only ${flags.only})` : ''}`));
+  if (withSteps.length === 0)
     return (err(`${pc.red('error:')} nothing to verify: no step in ${inputs.join(', ')}\n    hint: verify runs \`\`\`bash fences inside .lab[ boxes and hidden <!-- \`\`\`directives\`\`\` --> (docs/VERIFY.md)`), 1);
+  let runnable = withSteps;
+  let shardInfo: ShardInfo | undefined;
+  if (shard?.ok) {
+    const { index, total } = shard.shard;
+    const refs = withSteps.map(unitRef);
+    const assigned = assignShards(refs, total, durations);
+    runnable = withSteps.filter((_, i) => assigned[i] === index);
+    shardInfo = { index, total, of: refs };
+    const mine = runnable.map((u) => `${u.id} (${countSteps(u)} steps)`).join(', ');
+    err(`shard ${index}/${total}: ${mine || 'no deck'} — ${runnable.length} of ${withSteps.length} deck${withSteps.length === 1 ? '' : 's'}, balanced by ${durations ? `the durations in ${flags.durations}` : 'step count'}`);
+    if (flags.plan) {
+      process.stdout.write(runnable.length ? planText(runnable) : '');
+      return 0;
+    }
+  }
 
   try {
     execFileSync('tmux', ['-V'], { stdio: 'ignore' });
@@ -167,6 +293,7 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
       ...(follow ? { onSlide: (unit: Unit, slide) => follow.notify(slideNotice(runId, unit, slide)) } : {}),
       ...(flags.step ? { interactive: terminalInteraction(process.stdin, process.stderr) } : {}),
       ...(flags.update ? { update: true } : {}),
+      ...(shardInfo ? { shard: shardInfo } : {}),
       emit: (e) => {
         events.push(e);
         progress(e);
@@ -182,6 +309,7 @@ async function verify(inputs: string[], flags: VerifyFlags): Promise<number> {
     if (flags.step) process.stdin.pause();
   }
   await follow?.flush();
+  record(flags.historyDir, events, keep.keep);
   const summary = summarize(events);
   if (flags.junit) writeFileAtomic(flags.junit, junitXml(summary));
   if (flags.html) writeFileAtomic(join(flags.html, 'index.html'), htmlReport(summary, castDir));

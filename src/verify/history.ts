@@ -1,0 +1,166 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { warning } from '../model/diagnostic.ts';
+import { writeFileAtomic } from '../shared/files.ts';
+import type { VerifyEvent } from './events.ts';
+import { readReport, type Report } from './report/read.ts';
+import { firstFailure, summarize } from './report/summary.ts';
+import type { SlideRef } from './step.ts';
+
+/**
+ * The verification history: `verify` (and `verify merge`) keep each run's report in
+ * `<dir>/runs/`, the newest N of them; `build` takes its verdicts from there by default and
+ * `verify history` reads it to say since when a slide fails. `LABDECK_VERIFY_DIR` moves it.
+ */
+export const VERIFY_DIR = process.env.LABDECK_VERIFY_DIR || '.labdeck/verify';
+export const DEFAULT_KEEP = 20;
+
+const runsDir = (dir: string) => join(dir, 'runs');
+
+/** `2026-11-29T11-58-13Z-sc78a2f4.jsonl`: names sort by time. */
+export function runFileName(start: Extract<VerifyEvent, { type: 'run-start' }>): string {
+  const time = start.time.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return `${time}-${start.run.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80)}.jsonl`;
+}
+
+/** Writes a run's events into the history and drops the oldest reports beyond `keep`. Nothing when keep is 0. */
+export function recordRun(dir: string, events: readonly VerifyEvent[], keep: number): { file?: string; pruned: string[] } {
+  const start = events[0];
+  if (keep <= 0 || start?.type !== 'run-start') return { pruned: [] };
+  const file = join(runsDir(dir), runFileName(start));
+  writeFileAtomic(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const all = historyFiles(dir);
+  const pruned = all.slice(0, Math.max(0, all.length - keep));
+  for (const f of pruned) rmSync(f, { force: true });
+  return { file, pruned };
+}
+
+/** Report files of the history, oldest first. */
+export function historyFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(runsDir(dir));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()
+    .map((n) => join(runsDir(dir), n));
+}
+
+/** Every readable report of the history; unreadable ones are warnings (a history is never fatal). */
+export function readHistory(dir: string): { reports: Report[]; diagnostics: Diagnostic[] } {
+  const reports: Report[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of historyFiles(dir)) {
+    const r = readReport(f);
+    if (r.ok) reports.push(r.report);
+    else diagnostics.push(warning(r.diagnostic.code, r.diagnostic.position, `${r.diagnostic.message} (left out of the history)`, r.diagnostic.hint));
+  }
+  return { reports, diagnostics };
+}
+
+export interface RunPoint {
+  run: string;
+  /** When the deck's run started. */
+  time: string;
+  file: string;
+}
+
+export type SlideRunStatus = 'passed' | 'failed' | 'not-run';
+
+export interface SlideHistory {
+  /** As the newest run that has the slide names it. */
+  slide: SlideRef;
+  /** One per run of the deck, oldest first; `not-run` when that run did not reach it (or did not have it). */
+  statuses: SlideRunStatus[];
+  /** Status in the newest run that ran it. */
+  latest: SlideRunStatus;
+  /** The run where the failures that go on to the newest run began, and how many runs failed since. */
+  failingSince?: RunPoint & { runs: number };
+  lastPassed?: RunPoint;
+  /** The newest failure: its step and the first line of its message. */
+  lastFailure?: { step: string; message: string };
+}
+
+export interface DeckHistory {
+  unit: string;
+  title: string;
+  /** Runs of this deck, oldest first. */
+  runs: RunPoint[];
+  slides: SlideHistory[];
+}
+
+/**
+ * Per deck (or chapter) and per slide, from the reports of the history: since when it has failed
+ * and the last run it passed. A shard run whose merged report is also in the history counts once.
+ */
+export function deckHistories(reports: readonly Report[]): DeckHistory[] {
+  const mergedRuns = new Set(reports.flatMap((r) => (r.runStart.merged ?? []).map((m) => m.run)));
+  const decks = new Map<string, { title: string; runs: { point: RunPoint; slides: ReturnType<typeof summarize>['units'][number]['slides'] }[] }>();
+  for (const r of reports) {
+    if (mergedRuns.has(r.runStart.run)) continue;
+    for (const u of summarize(r.events).units) {
+      const d = decks.get(u.id) ?? { title: u.title, runs: [] };
+      d.title = u.title;
+      d.runs.push({ point: { run: r.runStart.run, time: u.time, file: r.file }, slides: u.slides });
+      decks.set(u.id, d);
+    }
+  }
+  return [...decks].map(([unit, d]) => {
+    const runs = d.runs.sort((a, b) => (a.point.time < b.point.time ? -1 : a.point.time > b.point.time ? 1 : 0));
+    const refs = new Map<string, SlideRef>();
+    for (const run of runs) for (const s of run.slides) refs.set(s.slide.id, s.slide);
+    const slides = [...refs.values()]
+      .sort((a, b) => a.number - b.number || a.index - b.index)
+      .map((slide): SlideHistory => {
+        const results = runs.map((run) => run.slides.find((s) => s.slide.id === slide.id));
+        const statuses = results.map((s): SlideRunStatus => (s?.status === 'passed' ? 'passed' : s?.status === 'failed' ? 'failed' : 'not-run'));
+        const h: SlideHistory = { slide, statuses, latest: statuses.findLast((s) => s !== 'not-run') ?? 'not-run' };
+        let streak = 0;
+        for (let i = runs.length - 1; i >= 0; i--) {
+          if (statuses[i] === 'not-run') continue;
+          if (statuses[i] === 'passed') {
+            h.lastPassed ??= runs[i]!.point;
+            break;
+          }
+          streak++;
+          h.failingSince = { ...runs[i]!.point, runs: streak };
+        }
+        if (!h.lastPassed) {
+          const i = statuses.lastIndexOf('passed');
+          if (i >= 0) h.lastPassed = runs[i]!.point;
+        }
+        const lastFailed = results.findLast((s) => s?.status === 'failed');
+        const f = lastFailed && firstFailure(lastFailed);
+        if (f) h.lastFailure = { step: f.step.text, message: (f.message ?? 'failed').split('\n')[0]! };
+        return h;
+      });
+    return { unit, title: d.title, runs: runs.map((r) => r.point), slides };
+  });
+}
+
+const when = (p: RunPoint) => `${p.time.slice(0, 16).replace('T', ' ')} UTC (run ${p.run})`;
+
+/** `verify history` as text: per deck, a line per slide, failing slides with their last failure. */
+export function formatHistory(decks: readonly DeckHistory[]): string {
+  const out: string[] = [];
+  for (const d of decks) {
+    const first = d.runs[0]!;
+    const last = d.runs.at(-1)!;
+    out.push(`${d.unit} — ${d.title}: ${d.runs.length} run${d.runs.length === 1 ? '' : 's'}, ${first.time.slice(0, 16).replace('T', ' ')} → ${last.time.slice(0, 16).replace('T', ' ')} UTC`);
+    const width = String(Math.max(...d.slides.map((s) => s.slide.number), 1)).length;
+    for (const s of d.slides) {
+      const head = `  slide ${String(s.slide.number).padStart(width)}  ${s.slide.title || '(untitled)'}  ${s.slide.file}:${s.slide.line}`;
+      const passed = s.lastPassed ? `last passed ${when(s.lastPassed)}` : `never passed in ${d.runs.length} run${d.runs.length === 1 ? '' : 's'}`;
+      if (s.failingSince) {
+        out.push(`${head}`, `      ✗ failing since ${when(s.failingSince)}, ${s.failingSince.runs} run${s.failingSince.runs === 1 ? '' : 's'} in a row; ${passed}`);
+        if (s.lastFailure) out.push(`        ${s.lastFailure.step.split('\n')[0]}: ${s.lastFailure.message}`);
+      } else if (s.latest === 'passed') out.push(`${head}`, `      ✓ passing; ${passed}`);
+      else out.push(`${head}`, `      – not run; ${passed}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

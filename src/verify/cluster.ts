@@ -25,6 +25,22 @@ export interface ClusterTarget {
   /** Kubeconfig the context is read from. */
   kubeconfig: string;
   context: string;
+  /**
+   * `--namespace-role`: a ClusterRole bound in each namespace the run creates, to the identity the
+   * kubeconfig authenticates as, so the labs get their permissions there only (in-cluster shards
+   * with a service account that holds no lab permission anywhere else: docs/VERIFY.md).
+   */
+  namespaceRole?: { clusterRole: string; subject: RoleSubject };
+}
+
+/** Who a RoleBinding names: the run's service account, or a user. */
+export type RoleSubject = { kind: 'ServiceAccount'; namespace: string; name: string } | { kind: 'User'; name: string };
+
+/** The identity the context authenticates as (`kubectl auth whoami`), as a RoleBinding subject. */
+export async function whoAmI(target: ClusterTarget): Promise<RoleSubject> {
+  const name = (await kubectl(['--kubeconfig', target.kubeconfig, '--context', target.context, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).trim();
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  return sa ? { kind: 'ServiceAccount', namespace: sa[1]!, name: sa[2]! } : { kind: 'User', name };
 }
 
 export type ContextChoice = { ok: true; target: ClusterTarget } | { ok: false; message: string; hint: string };
@@ -68,15 +84,24 @@ export interface RunNamespace {
   teardown(): Promise<string | undefined>;
 }
 
-/** Writes the run's own kubeconfig (one context, flattened) and creates the labelled namespace. */
+/**
+ * Writes the run's own kubeconfig (one context, flattened) and creates the namespace, labelled in
+ * the same request (so an admission policy can require the label of every namespace a runner
+ * creates), then binds `--namespace-role` in it when asked.
+ */
 export async function prepareNamespace(target: ClusterTarget, dir: string, namespace: string, runId: string): Promise<RunNamespace> {
   const kubeconfig = join(dir, 'kubeconfig');
   const view = await kubectl(['--kubeconfig', target.kubeconfig, 'config', 'view', '--minify', '--flatten', '--context', target.context]);
   writeFileSync(kubeconfig, view, { mode: 0o600 });
   const k = (...args: string[]) => kubectl(['--kubeconfig', kubeconfig, '--context', target.context, ...args]);
   await k('config', 'use-context', target.context);
-  await k('create', 'namespace', namespace);
-  await k('label', 'namespace', namespace, `labdeck.io/run=${runId}`);
+  const manifest = join(dir, 'namespace.json');
+  writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'labdeck.io/run': runId } } }));
+  await k('create', '-f', manifest);
+  if (target.namespaceRole) {
+    const { clusterRole, subject } = target.namespaceRole;
+    await k('create', 'rolebinding', 'labdeck-lab', '-n', namespace, `--clusterrole=${clusterRole}`, subject.kind === 'ServiceAccount' ? `--serviceaccount=${subject.namespace}:${subject.name}` : `--user=${subject.name}`);
+  }
   await k('config', 'set-context', '--current', `--namespace=${namespace}`);
   return {
     kubeconfig,

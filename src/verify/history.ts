@@ -5,7 +5,7 @@ import { warning } from '../model/diagnostic.ts';
 import { writeFileAtomic } from '../shared/files.ts';
 import type { VerifyEvent } from './events.ts';
 import { readReport, type Report } from './report/read.ts';
-import { firstFailure, summarize } from './report/summary.ts';
+import { failureLine, firstFailure, summarize } from './report/summary.ts';
 import type { SlideRef } from './step.ts';
 
 /**
@@ -81,8 +81,10 @@ export interface SlideHistory {
   /** The run where the failures that go on to the newest run began, and how many runs failed since. */
   failingSince?: RunPoint & { runs: number };
   lastPassed?: RunPoint;
-  /** The newest failure: its step and the first line of its message. */
+  /** The newest failure: its step and the first line of its error. */
   lastFailure?: { step: string; message: string };
+  /** Why the newest run that had the slide did not run it (`skip` reason, an earlier failure…). */
+  notRunReason?: string;
 }
 
 export interface DeckHistory {
@@ -135,14 +137,17 @@ export function deckHistories(reports: readonly Report[]): DeckHistory[] {
         }
         const lastFailed = results.findLast((s) => s?.status === 'failed');
         const f = lastFailed && firstFailure(lastFailed);
-        if (f) h.lastFailure = { step: f.step.text, message: (f.message ?? 'failed').split('\n')[0]! };
+        if (f) h.lastFailure = { step: f.step.text, message: failureLine(f) };
+        const newest = results.findLast((s) => s !== undefined);
+        if (newest?.status === 'skipped') h.notRunReason = (newest.steps[0]?.reason ?? '').replace(/^not run: /, '');
         return h;
       });
     return { unit, title: d.title, runs: runs.map((r) => r.point), slides };
   });
 }
 
-const when = (p: RunPoint) => `${p.time.slice(0, 16).replace('T', ' ')} UTC (run ${p.run})`;
+const clock = (time: string) => `${time.slice(0, 19).replace('T', ' ')} UTC`;
+const when = (p: RunPoint) => `${clock(p.time)} (run ${p.run})`;
 
 /** `verify history` as text: per deck, a line per slide, failing slides with their last failure. */
 export function formatHistory(decks: readonly DeckHistory[]): string {
@@ -150,7 +155,7 @@ export function formatHistory(decks: readonly DeckHistory[]): string {
   for (const d of decks) {
     const first = d.runs[0]!;
     const last = d.runs.at(-1)!;
-    out.push(`${d.unit} — ${d.title}: ${d.runs.length} run${d.runs.length === 1 ? '' : 's'}, ${first.time.slice(0, 16).replace('T', ' ')} → ${last.time.slice(0, 16).replace('T', ' ')} UTC`);
+    out.push(`${d.unit} — ${d.title}: ${d.runs.length} run${d.runs.length === 1 ? '' : 's'}, ${clock(first.time)} → ${clock(last.time)}`);
     const width = String(Math.max(...d.slides.map((s) => s.slide.number), 1)).length;
     for (const s of d.slides) {
       const head = `  slide ${String(s.slide.number).padStart(width)}  ${s.slide.title || '(untitled)'}  ${s.slide.file}:${s.slide.line}`;
@@ -159,7 +164,7 @@ export function formatHistory(decks: readonly DeckHistory[]): string {
         out.push(`${head}`, `      ✗ failing since ${when(s.failingSince)}, ${s.failingSince.runs} run${s.failingSince.runs === 1 ? '' : 's'} in a row; ${passed}`);
         if (s.lastFailure) out.push(`        ${s.lastFailure.step.split('\n')[0]}: ${s.lastFailure.message}`);
       } else if (s.latest === 'passed') out.push(`${head}`, `      ✓ passing; ${passed}`);
-      else out.push(`${head}`, `      – not run; ${passed}`);
+      else out.push(`${head}`, `      – not run${s.notRunReason ? ` (${s.notRunReason})` : ''}; ${passed}`);
     }
   }
   return out.join('\n') + '\n';

@@ -3,7 +3,7 @@ import type { Deck } from '../model/deck.ts';
 import type { VerifyEvent } from './events.ts';
 import { unitFromDeck } from './extract.ts';
 import type { Report } from './report/read.ts';
-import { firstFailure, summarize, type SlideResult } from './report/summary.ts';
+import { failureLine, firstFailure, summarize, type SlideResult } from './report/summary.ts';
 import type { SlidePlan } from './step.ts';
 
 type UnitStart = Extract<VerifyEvent, { type: 'unit-start' }>;
@@ -63,17 +63,9 @@ function ran(result: SlideResult): SlideVerification {
   if (failed)
     return {
       state: 'fail',
-      failure: { step: failed.step.text, file: failed.step.file, line: failed.step.line, error: firstErrorLine(failed), ...(failed.screen !== undefined ? { screen: failed.screen } : {}) },
+      failure: { step: failed.step.text, file: failed.step.file, line: failed.step.line, error: failureLine(failed), ...(failed.screen !== undefined ? { screen: failed.screen } : {}) },
     };
   const reason = result.steps[0]?.reason ?? '';
   return { state: 'none', notRun: reason.startsWith('not run: interrupted') || reason === 'not run: quit' ? 'interrupted' : reason.startsWith('not run:') ? 'after-failure' : 'not-in-run' };
 }
 
-/**
- * The first line of the error: what a command that exited non-zero printed first (kubectl's
- * `Error from server (NotFound): …`), else the runner's message (a timeout, an expectation).
- */
-function firstErrorLine(step: NonNullable<ReturnType<typeof firstFailure>>): string {
-  const printed = step.exitCode !== undefined && step.exitCode !== 0 ? step.output?.split('\n').find((l) => l.trim() !== '') : undefined;
-  return (printed ?? step.message ?? 'failed').split('\n')[0]!.trim();
-}

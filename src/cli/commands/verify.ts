@@ -6,7 +6,7 @@ import pc from 'picocolors';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { writeFileAtomic } from '../../shared/files.ts';
 import { displayPath } from '../../shared/paths.ts';
-import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, type ClusterTarget } from '../../verify/cluster.ts';
+import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, whoAmI, type ClusterTarget } from '../../verify/cluster.ts';
 import { readVerifyConfig } from '../../verify/config.ts';
 import { unitRef, type ShardInfo, type VerifyEvent } from '../../verify/events.ts';
 import { countSteps } from '../../verify/extract.ts';
@@ -51,12 +51,15 @@ interface VerifyFlags {
   durations?: string;
   history?: string;
   historyDir: string;
+  namespaceRole?: string;
 }
 
 /** Exit codes: 0 all steps passed, 1 a step failed or nothing to verify, 2 bad input or environment, 130 interrupted. */
 export const registerVerify: RegisterCommand = (program, setExit) => {
   const verify = program
     .command('verify')
+    // `verify merge --json f`: options after a subcommand are the subcommand's, not verify's.
+    .enablePositionalOptions()
     .description('Replay the lab commands of decks or chapters in a private tmux server and report which slide broke (see docs/VERIFY.md)')
     .argument('<input...>', 'deck manifests (.yml) or chapter files (.md)')
     .option('--plan', 'list the steps with slide number and file:line, run nothing')
@@ -83,6 +86,7 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--durations <report>', 'with --shard: balance by the deck durations of this earlier --json report')
     .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
     .option('--history-dir <dir>', 'where the history is kept (labdeck build reads it)', VERIFY_DIR)
+    .option('--namespace-role <clusterrole>', "bind this ClusterRole in each namespace the run creates, to the kubeconfig's own identity (in-cluster shards, docs/VERIFY.md)")
     .action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
 
   verify
@@ -241,6 +245,11 @@ async function run(inputs: string[], flags: VerifyFlags): Promise<number> {
     const choice = await chooseContext({ ...(flags.context ? { context: flags.context } : {}), allowed: config.contexts, kubeconfig: sourceKubeconfig(flags.kubeconfig) });
     if (!choice.ok) return bad(choice.message, choice.hint);
     cluster = choice.target;
+    if (flags.namespaceRole) {
+      const subject = await whoAmI(cluster).catch((e: Error) => e);
+      if (subject instanceof Error) return bad(`--namespace-role: cannot tell who ${cluster.context} authenticates as: ${subject.message.split('\n')[0]}`, 'kubectl auth whoami must work with this context');
+      cluster = { ...cluster, namespaceRole: { clusterRole: flags.namespaceRole, subject } };
+    }
     const left = await leftoverNamespaces(cluster);
     if (left.length) err(pc.yellow(`warning: earlier runs left ${left.join(', ')} on ${cluster.context}`));
   }

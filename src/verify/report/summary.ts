@@ -69,3 +69,13 @@ export function summarize(events: readonly VerifyEvent[]): RunSummary {
 export function firstFailure(s: SlideResult): StepEvent | undefined {
   return s.steps.find((x) => x.status === 'failed');
 }
+
+/**
+ * The first line of a failed step's error: what a command that exited non-zero printed first
+ * (kubectl's `Error from server (NotFound): …`), else the runner's message (a timeout, an
+ * expectation that did not hold).
+ */
+export function failureLine(step: StepEvent): string {
+  const printed = step.exitCode !== undefined && step.exitCode !== 0 ? step.output?.split('\n').find((l) => l.trim() !== '') : undefined;
+  return (printed ?? step.message ?? 'failed').split('\n')[0]!.trim();
+}

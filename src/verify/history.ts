@@ -76,7 +76,7 @@ export interface SlideHistory {
   slide: SlideRef;
   /** One per run of the deck, oldest first; `not-run` when that run did not reach it (or did not have it). */
   statuses: SlideRunStatus[];
-  /** Status in the newest run that ran it. */
+  /** Status in the newest run of the deck. */
   latest: SlideRunStatus;
   /** The run where the failures that go on to the newest run began, and how many runs failed since. */
   failingSince?: RunPoint & { runs: number };
@@ -120,7 +120,7 @@ export function deckHistories(reports: readonly Report[]): DeckHistory[] {
       .map((slide): SlideHistory => {
         const results = runs.map((run) => run.slides.find((s) => s.slide.id === slide.id));
         const statuses = results.map((s): SlideRunStatus => (s?.status === 'passed' ? 'passed' : s?.status === 'failed' ? 'failed' : 'not-run'));
-        const h: SlideHistory = { slide, statuses, latest: statuses.findLast((s) => s !== 'not-run') ?? 'not-run' };
+        const h: SlideHistory = { slide, statuses, latest: statuses.at(-1) ?? 'not-run' };
         let streak = 0;
         for (let i = runs.length - 1; i >= 0; i--) {
           if (statuses[i] === 'not-run') continue;
@@ -138,7 +138,7 @@ export function deckHistories(reports: readonly Report[]): DeckHistory[] {
         const lastFailed = results.findLast((s) => s?.status === 'failed');
         const f = lastFailed && firstFailure(lastFailed);
         if (f) h.lastFailure = { step: f.step.text, message: failureLine(f) };
-        const newest = results.findLast((s) => s !== undefined);
+        const newest = results.at(-1);
         if (newest?.status === 'skipped') h.notRunReason = (newest.steps[0]?.reason ?? '').replace(/^not run: /, '');
         return h;
       });

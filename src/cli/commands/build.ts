@@ -46,11 +46,12 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
         setExit(1);
         return;
       }
-      const verifyReports = readVerifyReports(opts.verifyReport);
-      if (!verifyReports) {
+      const verification = readVerifyReports(opts.verifyReport);
+      if (!verification.ok) {
         setExit(1);
         return;
       }
+      const verifyReports = verification.reports;
       const bar = progress();
       let report: BuildReport;
       try {
@@ -82,11 +83,13 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
 /**
  * The reports to mark labs from: the files named (a report that cannot be read stops the build,
  * with its file and position), or the history verify keeps (unreadable ones are left out with a
- * warning). Undefined when a named report is refused.
+ * warning). No reports (none named, no history): no marks at all, rather than "not verified"
+ * on every lab of a course that is not verified with labdeck.
  */
-function readVerifyReports(named: string[] | false | undefined): Report[] | undefined {
-  if (named === false) return [];
+function readVerifyReports(named: string[] | false | undefined): { ok: boolean; reports?: Report[] } {
+  if (named === false) return { ok: true };
   const sources = named ?? (existsSync(VERIFY_DIR) ? [VERIFY_DIR] : []);
+  if (sources.length === 0) return { ok: true };
   const reports: Report[] = [];
   const problems: Diagnostic[] = [];
   for (const source of sources) {
@@ -103,7 +106,7 @@ function readVerifyReports(named: string[] | false | undefined): Report[] | unde
   printDiagnostics(problems);
   if (hasErrors(problems)) {
     process.stderr.write(pc.red('build failed: a verification report cannot be read (above); nothing was written\n') + '    hint: fix or leave out that --verify-report, or build with --no-verify-report\n');
-    return undefined;
+    return { ok: false };
   }
-  return reports;
+  return { ok: true, reports };
 }

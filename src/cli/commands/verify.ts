@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
 import pc from 'picocolors';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { writeFileAtomic } from '../../shared/files.ts';
@@ -84,21 +85,17 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--update', 'console transcripts: write what the commands print now in place of the expected output (shows the diff)')
     .option('--shard <i/n>', 'run part i of n: the decks are shared out between n shards, never split, balanced by step count or --durations')
     .option('--durations <report>', 'with --shard: balance by the deck durations of this earlier --json report')
-    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
-    .option('--history-dir <dir>', 'where the history is kept (labdeck build reads it)', VERIFY_DIR)
-    .option('--namespace-role <clusterrole>', "bind this ClusterRole in each namespace the run creates, to the kubeconfig's own identity (in-cluster shards, docs/VERIFY.md)")
-    .action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
+    .option('--namespace-role <clusterrole>', "bind this ClusterRole in each namespace the run creates, to the kubeconfig's own identity (in-cluster shards, docs/VERIFY.md)");
+  historyOptions(verify).action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
 
-  verify
+  const merge = verify
     .command('merge')
     .description("Merge the --json reports of a run's shards into one report, as if one run had verified every deck")
     .argument('<report...>', 'shard reports (verify --shard i/n --json FILE)')
     .option('--json <file>', 'write the merged report (JSON lines, the same events as verify --json)')
     .option('--junit <file>', 'write JUnit XML of the merged report')
-    .option('--html <dir>', 'write the HTML report of the merged report')
-    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
-    .option('--history-dir <dir>', 'where the history is kept', VERIFY_DIR)
-    .action((reports: string[], flags: MergeFlags) => setExit(merge(reports, flags)));
+    .option('--html <dir>', 'write the HTML report of the merged report');
+  historyOptions(merge).action((reports: string[], flags: MergeFlags) => setExit(mergeCommand(reports, flags)));
 
   verify
     .command('history')
@@ -107,6 +104,12 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--history-dir <dir>', 'where the history is kept', VERIFY_DIR)
     .action((deck: string | undefined, flags: { historyDir: string }) => setExit(history(deck, flags.historyDir)));
 };
+
+/** Where reports are kept and how many: the same for a run and a merge. */
+const historyOptions = (command: Command): Command =>
+  command
+    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
+    .option('--history-dir <dir>', 'where the history is kept (labdeck build reads it)', VERIFY_DIR);
 
 interface MergeFlags {
   json?: string;
@@ -142,7 +145,7 @@ function record(dir: string, events: readonly VerifyEvent[], keep: number): void
   }
 }
 
-function merge(files: string[], flags: MergeFlags): number {
+function mergeCommand(files: string[], flags: MergeFlags): number {
   const keep = keepCount(flags.history);
   if ('error' in keep) return bad(keep.error);
   const read = files.map(readReport);

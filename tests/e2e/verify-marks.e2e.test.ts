@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/build/site.ts';
-import { launchChromium } from '../../src/present/browser.ts';
+import { launchChromium } from '../../src/shared/browser.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { readReport } from '../../src/verify/report/read.ts';
 import { labdeck } from '../cli/run.ts';

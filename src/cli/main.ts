@@ -16,10 +16,7 @@ export async function main(argv: string[]): Promise<number> {
       return bytes;
     })
     .exitOverride()
-    .showHelpAfterError()
-    // Hand each command its arguments in order, so a command with subcommands can tell its own
-    // options from theirs (`verify --json f` vs `verify merge --json f`).
-    .enablePositionalOptions();
+    .showHelpAfterError();
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);

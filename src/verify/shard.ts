@@ -1,4 +1,5 @@
-import type { VerifyEvent } from './events.ts';
+import { unitRef, type ShardInfo, type VerifyEvent } from './events.ts';
+import type { Unit } from './step.ts';
 
 /** `--shard i/n`: part `index` (1-based, as Playwright counts) of `total`. */
 export interface Shard {
@@ -58,4 +59,11 @@ export function unitDurations(events: readonly VerifyEvent[]): Map<string, numbe
   const out = new Map<string, number>();
   for (const e of events) if (e.type === 'unit-end') out.set(e.unit, e.durationMs);
   return out;
+}
+
+/** This shard's units (in the order given) and what its report says of the split (`run-start.shard`). */
+export function shardUnits(units: readonly Unit[], shard: Shard, durations?: ReadonlyMap<string, number>): { mine: Unit[]; info: ShardInfo } {
+  const refs = units.map(unitRef);
+  const assigned = assignShards(refs, shard.total, durations);
+  return { mine: units.filter((_, i) => assigned[i] === shard.index), info: { index: shard.index, total: shard.total, of: refs } };
 }

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../shared/files.ts';
 import { displayPath } from '../../shared/paths.ts';
 import { chooseContext, leftoverNamespaces, needsCluster, sourceKubeconfig, whoAmI, type ClusterTarget } from '../../verify/cluster.ts';
 import { readVerifyConfig } from '../../verify/config.ts';
-import { unitRef, type ShardInfo, type VerifyEvent } from '../../verify/events.ts';
+import type { ShardInfo, VerifyEvent } from '../../verify/events.ts';
 import { countSteps } from '../../verify/extract.ts';
 import { follower, slideNotice } from '../../verify/follow.ts';
 import { DEFAULT_KEEP, deckHistories, formatHistory, readHistory, recordRun, VERIFY_DIR } from '../../verify/history.ts';
@@ -22,7 +22,7 @@ import { progressPrinter } from '../../verify/report/progress.ts';
 import { readReport } from '../../verify/report/read.ts';
 import { summarize } from '../../verify/report/summary.ts';
 import { runUnits } from '../../verify/run.ts';
-import { assignShards, parseShard, unitDurations } from '../../verify/shard.ts';
+import { parseShard, shardUnits, unitDurations } from '../../verify/shard.ts';
 import { describeStep, type Unit } from '../../verify/step.ts';
 import { transcriptEdits, writeEdits } from '../../verify/update.ts';
 import { printDiagnostics, type RegisterCommand } from '../shared.ts';
@@ -222,13 +222,9 @@ async function run(inputs: string[], flags: VerifyFlags): Promise<number> {
   let runnable = withSteps;
   let shardInfo: ShardInfo | undefined;
   if (shard?.ok) {
-    const { index, total } = shard.shard;
-    const refs = withSteps.map(unitRef);
-    const assigned = assignShards(refs, total, durations);
-    runnable = withSteps.filter((_, i) => assigned[i] === index);
-    shardInfo = { index, total, of: refs };
+    ({ mine: runnable, info: shardInfo } = shardUnits(withSteps, shard.shard, durations));
     const mine = runnable.map((u) => `${u.id} (${countSteps(u)} steps)`).join(', ');
-    err(`shard ${index}/${total}: ${mine || 'no deck'} — ${runnable.length} of ${withSteps.length} deck${withSteps.length === 1 ? '' : 's'}, balanced by ${durations ? `the durations in ${flags.durations}` : 'step count'}`);
+    err(`shard ${shard.shard.index}/${shard.shard.total}: ${mine || 'no deck'} — ${runnable.length} of ${withSteps.length} deck${withSteps.length === 1 ? '' : 's'}, balanced by ${durations ? `the durations in ${flags.durations}` : 'step count'}`);
     if (flags.plan) {
       process.stdout.write(runnable.length ? planText(runnable) : '');
       return 0;

@@ -20,8 +20,9 @@ const runsDir = (dir: string) => join(dir, 'runs');
 
 /** `2026-11-29T11-58-13Z-sc78a2f4.jsonl`: names sort by time. */
 export function runFileName(start: Extract<VerifyEvent, { type: 'run-start' }>): string {
-  const time = start.time.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  return `${time}-${start.run.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80)}.jsonl`;
+  // Both come from a report, which may come from anywhere (a merged CI artifact): no path in them.
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  return `${safe(start.time.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-'))}-${safe(start.run)}.jsonl`;
 }
 
 /** Writes a run's events into the history and drops the oldest reports beyond `keep`. Nothing when keep is 0. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyEvent } from '../../src/verify/events.ts';
+import { runFileName } from '../../src/verify/history.ts';
 import { summarize } from '../../src/verify/report/summary.ts';
 import { labdeck } from '../cli/run.ts';
 import { COURSE, COURSE_DECKS } from './course-fixture.ts';
@@ -149,6 +150,19 @@ describe('reports that cannot be read', () => {
     writeFileSync(other, '{"name":"labdeck"}\n');
     const r = await labdeck('verify', 'merge', other);
     expect(r.stderr).toContain(`${other}:1:1: error: not a labdeck verify event`);
+    // An event without a field every view relies on is refused where it is, not half read.
+    const lines = readFileSync(join(dir, 'shard-1.jsonl'), 'utf8').trimEnd().split('\n');
+    const step = lines.findIndex((l) => l.includes('"type":"step"'));
+    lines[step] = JSON.stringify({ ...JSON.parse(lines[step]!), slide: undefined });
+    const holed = join(dir, 'holed.jsonl');
+    writeFileSync(holed, lines.join('\n') + '\n');
+    const refused = await labdeck('verify', 'merge', holed);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${holed}:${step + 1}:1: error: not a labdeck verify event: this "step" event has no "slide" (object)`);
+  });
+
+  it('a report names no path in the history: its run id and time are made file-name safe', () => {
+    expect(runFileName({ type: 'run-start', run: '../../etc/passwd', time: '../x/2026-01-01T00:00:00.000Z', units: [], labdeck: '0' })).toBe('__x_2026-01-01T00-00-00Z-__.._etc_passwd.jsonl');
   });
 });
 

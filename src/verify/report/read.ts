@@ -12,7 +12,30 @@ export interface Report {
 
 export type ReportRead = { ok: true; report: Report } | { ok: false; diagnostic: Diagnostic };
 
-const EVENT_TYPES = new Set<VerifyEvent['type']>(['run-start', 'unit-start', 'slide', 'step', 'unit-end', 'run-end']);
+type Field = 'string' | 'number' | 'object' | 'array';
+const is = (value: unknown, field: Field) => (field === 'array' ? Array.isArray(value) : field === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : typeof value === field);
+
+/** The fields every view relies on, per event type: a report missing one is refused, not half read. */
+const REQUIRED: Record<VerifyEvent['type'], Record<string, Field>> = {
+  'run-start': { run: 'string', time: 'string', units: 'array' },
+  'unit-start': { unit: 'string', title: 'string', time: 'string' },
+  slide: { unit: 'string', slide: 'object' },
+  step: { unit: 'string', slide: 'object', step: 'object', status: 'string', durationMs: 'number' },
+  'unit-end': { unit: 'string', status: 'string', durationMs: 'number' },
+  'run-end': { run: 'string', status: 'string', durationMs: 'number' },
+};
+const EVENT_TYPES = new Set(Object.keys(REQUIRED) as VerifyEvent['type'][]);
+
+/** What is wrong with an event's fields, if anything (slide references: id, number and title too). */
+function missingField(event: Record<string, unknown>): string | undefined {
+  for (const [name, field] of Object.entries(REQUIRED[event.type as VerifyEvent['type']])) if (!is(event[name], field)) return `"${name}" (${field})`;
+  const slide = event.slide as Record<string, unknown> | undefined;
+  if (slide && !(is(slide.id, 'string') && is(slide.number, 'number') && is(slide.title, 'string'))) return '"slide" with "id", "number" and "title"';
+  const step = event.step as Record<string, unknown> | undefined;
+  if (step && !(is(step.text, 'string') && is(step.file, 'string') && is(step.line, 'number'))) return '"step" with "text", "file" and "line"';
+  if (event.type === 'run-start' && !(event.units as unknown[]).every((u) => is((u as Record<string, unknown>)?.id, 'string'))) return '"units" with an "id" each';
+  return undefined;
+}
 const HINT_JSON = 'give the file `labdeck verify --json FILE` wrote (JSON lines, one event per line), or a merged one (`labdeck verify merge`)';
 const HINT_TRUNCATED = 'the run was cut off while writing it (killed, disk full, upload cut short): run the verification again, or leave this report out';
 
@@ -46,6 +69,8 @@ export function parseReport(text: string, file: string): ReportRead {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof type !== 'string' || !EVENT_TYPES.has(type as VerifyEvent['type']))
       return bad(i + 1, 1, `not a labdeck verify event (expected an object with "type": ${[...EVENT_TYPES].map((t) => `"${t}"`).join(', ')})`);
     if (events.length === 0 && type !== 'run-start') return bad(i + 1, 1, `not a labdeck verify report: it starts with a "${type}" event, not "run-start"`);
+    const missing = missingField(value as Record<string, unknown>);
+    if (missing) return bad(i + 1, 1, `not a labdeck verify event: this "${type}" event has no ${missing}`);
     events.push(value as VerifyEvent);
     last = i + 1;
   }

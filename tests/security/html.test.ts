@@ -79,7 +79,7 @@ describe('a fence info string stays one attribute value', () => {
 
 describe('reports', () => {
   const summary = (s: string): RunSummary => {
-    const slide = { index: 0, number: 1, id: s, file: `${s}.md`, line: 3, title: s };
+    const slide = { index: 0, number: 1, id: s, file: `${s}.md`, line: 3, title: s, hash: s };
     const step = { type: 'step' as const, unit: s, slide, step: { index: 0, kind: 'command' as const, text: s, file: `${s}.md`, line: 4 }, status: 'failed' as const, durationMs: 5, exitCode: 1, message: s, screen: s, output: s, pane: s };
     return { run: s, status: 'failed', durationMs: 10, units: [{ id: s, title: s, kind: 'deck', source: s, root: '/tmp', time: s, status: 'failed', durationMs: 10, slides: [{ slide, steps: [step], status: 'failed', durationMs: 5 }], hooks: [{ ...step, step: { ...step.step, index: -1, kind: 'setup' } }], namespace: s, context: s, simulation: s, warnings: [s], casts: { [s]: `${s}.cast` } }] };
   };

@@ -55,12 +55,13 @@ interface VerifyFlags {
   namespaceRole?: string;
 }
 
+const HISTORY_HELP = `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`;
+const HISTORY_DIR_HELP = 'where the history is kept (labdeck build reads it)';
+
 /** Exit codes: 0 all steps passed, 1 a step failed or nothing to verify, 2 bad input or environment, 130 interrupted. */
 export const registerVerify: RegisterCommand = (program, setExit) => {
   const verify = program
     .command('verify')
-    // `verify merge --json f`: options after a subcommand are the subcommand's, not verify's.
-    .enablePositionalOptions()
     .description('Replay the lab commands of decks or chapters in a private tmux server and report which slide broke (see docs/VERIFY.md)')
     .argument('<input...>', 'deck manifests (.yml) or chapter files (.md)')
     .option('--plan', 'list the steps with slide number and file:line, run nothing')
@@ -85,31 +86,32 @@ export const registerVerify: RegisterCommand = (program, setExit) => {
     .option('--update', 'console transcripts: write what the commands print now in place of the expected output (shows the diff)')
     .option('--shard <i/n>', 'run part i of n: the decks are shared out between n shards, never split, balanced by step count or --durations')
     .option('--durations <report>', 'with --shard: balance by the deck durations of this earlier --json report')
-    .option('--namespace-role <clusterrole>', "bind this ClusterRole in each namespace the run creates, to the kubeconfig's own identity (in-cluster shards, docs/VERIFY.md)");
-  historyOptions(verify).action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
+    .option('--namespace-role <clusterrole>', "bind this ClusterRole in each namespace the run creates, to the kubeconfig's own identity (in-cluster shards, docs/VERIFY.md)")
+    .option('--history <n>', HISTORY_HELP)
+    .option('--history-dir <dir>', HISTORY_DIR_HELP, VERIFY_DIR)
+    .action(async (inputs: string[], flags: VerifyFlags) => setExit(await run(inputs, flags)));
 
-  const merge = verify
+  // Commander hands `verify`'s own options to `verify` wherever they are written, before a
+  // subcommand sees them: `verify merge --json f` fills verify's --json. The subcommands declare
+  // theirs for --help and read the values with optsWithGlobals().
+  verify
     .command('merge')
     .description("Merge the --json reports of a run's shards into one report, as if one run had verified every deck")
     .argument('<report...>', 'shard reports (verify --shard i/n --json FILE)')
     .option('--json <file>', 'write the merged report (JSON lines, the same events as verify --json)')
     .option('--junit <file>', 'write JUnit XML of the merged report')
-    .option('--html <dir>', 'write the HTML report of the merged report');
-  historyOptions(merge).action((reports: string[], flags: MergeFlags) => setExit(mergeCommand(reports, flags)));
+    .option('--html <dir>', 'write the HTML report of the merged report')
+    .option('--history <n>', HISTORY_HELP)
+    .option('--history-dir <dir>', `${HISTORY_DIR_HELP} (default: "${VERIFY_DIR}")`)
+    .action((reports: string[], _flags: unknown, command: Command) => setExit(mergeCommand(reports, command.optsWithGlobals<MergeFlags>())));
 
   verify
     .command('history')
     .description('Per slide: since when it has failed, and the last run it passed (from the reports verify keeps)')
     .argument('[deck]', 'deck id or manifest (default: every deck in the history)')
-    .option('--history-dir <dir>', 'where the history is kept', VERIFY_DIR)
-    .action((deck: string | undefined, flags: { historyDir: string }) => setExit(history(deck, flags.historyDir)));
+    .option('--history-dir <dir>', `${HISTORY_DIR_HELP} (default: "${VERIFY_DIR}")`)
+    .action((deck: string | undefined, _flags: unknown, command: Command) => setExit(history(deck, command.optsWithGlobals<{ historyDir: string }>().historyDir)));
 };
-
-/** Where reports are kept and how many: the same for a run and a merge. */
-const historyOptions = (command: Command): Command =>
-  command
-    .option('--history <n>', `reports kept in the history (default: verify.history in labdeck.yml, else ${DEFAULT_KEEP}; 0 keeps none)`)
-    .option('--history-dir <dir>', 'where the history is kept (labdeck build reads it)', VERIFY_DIR);
 
 interface MergeFlags {
   json?: string;

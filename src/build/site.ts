@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { courseDiagnostics, loadCourse, ParseCache } from '../manifest/index.ts';
+import { join, relative, resolve } from 'node:path';
+import { courseDiagnostics, loadCourse, ParseCache, translationManifests } from '../manifest/index.ts';
 import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
@@ -70,6 +70,8 @@ export interface BuildReport {
   timings: BuildTimings;
   course: Course;
   site: RenderedSite;
+  /** What parity asked each built deck to show (English stand-ins, badges, banner, `L` map). */
+  annotations: ReadonlyMap<string, DeckAnnotations>;
 }
 
 /**
@@ -81,17 +83,21 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const t0 = performance.now();
   const highlighterPromise = request.highlighter ? Promise.resolve(request.highlighter) : sharedCodeHighlighter();
   const policy = request.policy ?? readPolicy();
-  const course = await loadCourse(request.manifests, { cache: request.cache ?? new ParseCache(), policy });
+  // A translated deck built alone still shows the English slides of its missing translations:
+  // its translations are loaded beside it (for parity), not built.
+  const companions = request.annotations ? [] : translationManifests(request.manifests, policy);
+  const loaded = await loadCourse([...request.manifests, ...companions], { cache: request.cache ?? new ParseCache(), policy });
   const load = performance.now() - t0;
-  request.onLoaded?.(course);
   let started = performance.now();
   const highlighter = await highlighterPromise;
   const highlighterInit = performance.now() - started;
   const theme = request.theme ?? loadTheme();
   started = performance.now();
-  const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(course, { missing: request.missingTranslations ?? 'english' });
+  const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(loaded, { missing: request.missingTranslations ?? 'english' });
+  const course = companions.length > 0 ? builtPart(loaded, companions, parity.annotations) : loaded;
   const parityTime = performance.now() - started;
   const annotations = request.verifyReports ? withVerification(course, parity.annotations, request.verifyReports) : parity.annotations;
+  request.onLoaded?.(course);
   started = performance.now();
   const diagrams = request.diagrams ?? new MermaidDiagrams({ launch: launchChromium, cacheDir: defaultCacheDir() });
   await diagrams.prepare(course.decks.flatMap((deck) => deckDiagrams(deck, annotations.get(deck.id))));
@@ -131,6 +137,7 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     files,
     course,
     site,
+    annotations,
     timings: { highlighterInit, load, parity: parityTime, diagrams: diagramTime, ...site.timings, write, total: performance.now() - t0 },
   };
 }
@@ -143,4 +150,21 @@ function withVerification(course: Course, annotations: ReadonlyMap<string, DeckA
     if (verification) out.set(deck.id, { ...(out.get(deck.id) ?? { badges: new Map() }), verification });
   }
   return out;
+}
+
+/**
+ * The decks asked for, without the translations loaded only for parity: their files are those
+ * the built decks read, and those their English stand-ins come from (a problem there is a
+ * problem on a slide the audience sees); the translations' manifests are left out.
+ */
+function builtPart(course: Course, companions: readonly string[], annotations: ReadonlyMap<string, DeckAnnotations>): Course {
+  const left = new Set(companions.map((m) => relative(course.root, resolve(m)).split('\\').join('/')));
+  const decks = course.decks.filter((d) => !left.has(d.manifestPath));
+  const read = new Set(decks.flatMap((d) => [...d.files.map((f) => f.path), ...(annotations.get(d.id)?.insertions ?? []).map((i) => i.slide.file)]));
+  return {
+    ...course,
+    decks,
+    files: new Map([...course.files].filter(([, f]) => read.has(f.path))),
+    diagnostics: course.diagnostics.filter((d) => !left.has(d.position.file)),
+  };
 }

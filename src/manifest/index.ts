@@ -66,6 +66,32 @@ export function findManifests(dir: string): string[] {
   }
 }
 
+/**
+ * Manifests beside the given ones (same folder) that translate them: same `group`, another
+ * language. A deck built alone (pack, export, layout check, `build x.yml`) still needs its
+ * English counterpart for the slides it shows where a translation is missing.
+ */
+export function translationManifests(manifestPaths: readonly string[], policy?: ReadPolicy): string[] {
+  const wanted = new Set(manifestPaths.map((p) => resolve(p)));
+  // Read as loadCourse reads a manifest; one that is refused or missing translates nothing.
+  const groupOf = (abs: string) => {
+    const text = manifestArea(abs, policy).text(abs, abs);
+    return typeof text === 'string' ? readManifest(text, abs).manifest?.group : undefined;
+  };
+  const groups = new Set([...wanted].map(groupOf).filter((g): g is string => g !== undefined));
+  if (groups.size === 0) return [];
+  const out: string[] = [];
+  for (const dir of new Set([...wanted].map((p) => dirname(p)))) {
+    for (const candidate of findManifests(dir)) {
+      const abs = resolve(candidate);
+      if (wanted.has(abs) || out.includes(abs)) continue;
+      const group = groupOf(abs);
+      if (group !== undefined && groups.has(group)) out.push(abs);
+    }
+  }
+  return out;
+}
+
 interface ResolvedManifest {
   manifest: Manifest;
   absPath: string;

@@ -42,6 +42,8 @@ export interface DeckAnnotations {
     slide: import('./deck.ts').DeckSlide;
     /** Language of the inserted slide when it differs from the deck's (an English slide in a French deck): `lang` attribute. */
     lang?: import('./deck.ts').Lang;
+    /** Reference definitions of the deck the slide comes from: `[text][label]` resolves as it does there. */
+    definitions?: import('./deck.ts').Deck['definitions'];
   }[];
 }
 

@@ -91,7 +91,7 @@ export function annotationsFor(deck: Deck, otherDeck: Deck, report: ParityReport
   }
   if (reviewed) annotations.banner = { kind: 'stale', text: labels.banner, href: href(en) };
   const insertions = layout.order.filter((e) => e.inserted);
-  if (insertions.length > 0) annotations.insertions = insertions.map((e) => ({ after: e.after ?? null, slide: e.slide, lang: en.lang }));
+  if (insertions.length > 0) annotations.insertions = insertions.map((e) => ({ after: e.after ?? null, slide: e.slide, lang: en.lang, definitions: en.definitions }));
   return annotations;
 }
 

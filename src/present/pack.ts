@@ -6,9 +6,18 @@ import { buildSite } from '../build/site.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { writeFileAtomic } from '../shared/files.ts';
 
-export type PackResult = { ok: true; files: number; bytes: number; deck: string; slides: number } | { ok: false; diagnostics: Diagnostic[] };
+export type PackResult =
+  | { ok: true; files: number; bytes: number; deck: string; slides: number; standIns: number }
+  | { ok: false; diagnostics: Diagnostic[] };
 
-const README = (deck: string) => `Offline copy of ${deck}, made by labdeck pack. No network needed.
+/** `32 slides, 16 of them in English where the translation is missing`: what the room will see. */
+export function packedSlides(r: { slides: number; standIns: number }): string {
+  const slides = `${r.slides} slide${r.slides === 1 ? '' : 's'}`;
+  return r.standIns === 0 ? slides : `${slides}, ${r.standIns} of them in English where the translation is missing`;
+}
+
+const README = (deck: string, slides: string) => `Offline copy of ${deck}, made by labdeck pack. No network needed.
+${slides}, as on the site.
 
 Present: open ${deck}.html in a browser (double-click it).
 Keys: arrows to move, S speaker view, X show/hide extra details, O overview, F full screen.
@@ -40,7 +49,8 @@ export async function packDeck(manifest: string, out: string): Promise<PackResul
     const zip = new yazl.ZipFile();
     const files = walk(site).filter((f) => f !== '.labdeck-output');
     for (const f of files) zip.addFile(join(site, f), `${summary.id}/${f.split('\\').join('/')}`);
-    zip.addBuffer(Buffer.from(README(summary.id)), `${summary.id}/README.txt`);
+    const counts = { slides: summary.slideCount, standIns: summary.standIns };
+    zip.addBuffer(Buffer.from(README(summary.id, packedSlides(counts))), `${summary.id}/README.txt`);
     zip.end();
     const chunks: Buffer[] = [];
     await new Promise<void>((resolvePromise, reject) => {
@@ -50,7 +60,7 @@ export async function packDeck(manifest: string, out: string): Promise<PackResul
     });
     const bytes = Buffer.concat(chunks);
     writeFileAtomic(out, bytes);
-    return { ok: true, files: files.length + 1, bytes: bytes.length, deck: summary.id, slides: summary.slideCount };
+    return { ok: true, files: files.length + 1, bytes: bytes.length, deck: summary.id, ...counts };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

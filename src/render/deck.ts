@@ -84,7 +84,7 @@ export function slidesWithInsertions(deck: Deck, annotations?: DeckAnnotations):
 interface PlacedSlide {
   slide: DeckSlide;
   /** Set for slides another stage inserted: they are not part of the deck's numbering. */
-  inserted?: { lang?: string };
+  inserted?: { lang?: string; definitions?: Deck['definitions'] };
 }
 
 function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[] {
@@ -95,7 +95,7 @@ function withInsertions(deck: Deck, annotations?: DeckAnnotations): PlacedSlide[
   // An inserted slide belongs to the chapter of the slide it follows in this deck, not to its
   // chapter in its own deck (`?chapter=` views filter on it).
   const place = (list: DeckAnnotations['insertions'] = [], chapter?: number): PlacedSlide[] =>
-    list.map(({ slide, lang }) => ({ slide: { ...slide, chapter }, inserted: { lang } }));
+    list.map(({ slide, lang, definitions }) => ({ slide: { ...slide, chapter }, inserted: { lang, definitions } }));
   const out = place(after.get(null));
   for (const slide of deck.slides) out.push({ slide }, ...place(after.get(slide.id), slide.chapter));
   return out;
@@ -140,9 +140,22 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   const reuse = contextId(deck, locale, options.highlighter, targets);
   const reuseShared = sharedContextId(locale, options.highlighter);
 
+  // A slide standing in from another deck resolves `[text][label]` with that deck's definitions.
+  const standIn = new Map<Deck['definitions'], { deck: Pick<Deck, 'values' | 'definitions'>; reuse: number }>();
+  const own = (definitions: Deck['definitions'] | undefined) => {
+    if (!definitions || definitions === deck.definitions) return { deck, reuse };
+    let hit = standIn.get(definitions);
+    if (!hit) {
+      const other = { values: deck.values, definitions };
+      standIn.set(definitions, (hit = { deck: other, reuse: contextId(other, locale, options.highlighter, targets) }));
+    }
+    return hit;
+  };
+
   const sections = placed.map(({ slide, inserted }) => {
+    const context = own(inserted?.definitions);
     const ctx: MarkdownContext = {
-      deck,
+      deck: context.deck,
       locale,
       highlighter: options.highlighter,
       diagrams: options.diagrams,
@@ -153,12 +166,12 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       diagnostics: [],
       images,
       targets,
-      reuse,
+      reuse: context.reuse,
       reuseShared,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
     const verification = inserted ? undefined : options.annotations?.verification?.slides.get(slide.id);
-    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted, fileProblems: fileProblems?.get(slide), verification });
+    const html = renderSlide(slide, ctx, { lenient: options.lenient ?? false, badges, anchor: anchorOf.get(slide), inserted: inserted && { lang: inserted.lang }, fileProblems: fileProblems?.get(slide), verification });
     diagnostics.push(...ctx.diagnostics);
     return html;
   });

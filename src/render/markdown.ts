@@ -1,5 +1,5 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference, Nodes, PhrasingContent, Root } from 'mdast';
+import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference, Nodes, PhrasingContent, Root, Text } from 'mdast';
 import type { Point } from 'unist';
 import { toHtml } from 'hast-util-to-html';
 import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
@@ -287,15 +287,32 @@ function handlersFor(ctx: MarkdownContext): Handlers {
 
   const image = (state: State, node: Image) => defaultHandlers.image(state, { ...node, url: imageUrl(ctx, substituteValues(node.url, values), node) });
 
+  // remark.js shows a reference to a label nobody defines as its text, brackets included.
+  const undefinedReference = (node: { position?: Nodes['position'] }, label: string) =>
+    ctx.diagnostics.push(
+      warning('render/undefined-reference', pos(ctx, node), `reference [${label}] is not defined for this slide: it shows as text, brackets included`, `add \`[${label}]: https://…\` to the slide's file, or fix the label`),
+    );
+
+  const text = (state: State, node: Text) => {
+    for (const m of node.value.matchAll(FULL_REFERENCE)) undefinedReference(node, m[2] || m[1]!);
+    return defaultHandlers.text(state, node);
+  };
+
   const linkReference = (state: State, node: LinkReference) => {
     const def = lookupDefinition(ctx.deck.definitions, node);
-    if (!def) return defaultHandlers.linkReference(state, node);
+    if (!def) {
+      undefinedReference(node, node.label ?? node.identifier);
+      return defaultHandlers.linkReference(state, node);
+    }
     return link(state, { type: 'link', url: def.url, title: def.title ?? null, children: node.children, position: positionOf(node) });
   };
 
   const imageReference = (state: State, node: ImageReference) => {
     const def = lookupDefinition(ctx.deck.definitions, node);
-    if (!def) return defaultHandlers.imageReference(state, node);
+    if (!def) {
+      undefinedReference(node, node.label ?? node.identifier);
+      return defaultHandlers.imageReference(state, node);
+    }
     return image(state, { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt, position: positionOf(node) });
   };
 
@@ -309,6 +326,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
     html,
     link,
     image,
+    text,
     linkReference,
     imageReference,
   } as unknown as Handlers;
@@ -328,6 +346,9 @@ function anchorHref(ctx: MarkdownContext, anchor: string, node: { position?: Nod
   );
   return `#/${anchor}`;
 }
+
+/** `[text][label]` or `[text][]` left as text: the parser found no definition of the label anywhere. */
+const FULL_REFERENCE = /\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]/g;
 
 function lookupDefinition(definitions: Map<string, Definition>, node: LinkReference | ImageReference): Definition | undefined {
   const label = normalizeLabel(node.label ?? node.identifier);

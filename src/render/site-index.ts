@@ -14,6 +14,8 @@ export interface DeckSummary {
   /** Page of the deck, relative to the site root. */
   href: string;
   slideCount: number;
+  /** Of those, slides of another deck shown where a translation is missing (English stand-ins). */
+  standIns: number;
   group?: string;
   variant?: string;
   /** Estimated presenting time, in the deck's language (src/shared/pacing.ts). */
@@ -31,6 +33,7 @@ export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[], verifica
     title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
     href: `${deck.id}.html`,
     slideCount: slides.length,
+    standIns: slides.length - deck.slides.length,
     group: deck.meta.group,
     variant: deck.meta.variant,
     duration: deckDuration({ ...deck, slides: [...slides] }),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { cli } from '../cli-in-process.ts';
 import { courseDiagnostics, loadCourse } from '../../src/manifest/index.ts';
 import type { Course } from '../../src/model/course.ts';
 import type { Deck } from '../../src/model/deck.ts';
@@ -38,21 +38,6 @@ function remarkView(manifest: string) {
       .map((s) => `${s.file}:${s.line} ${(s.properties.class ?? '').split(', ').map((c) => c.trim()).filter(Boolean).join(',')}`),
     steps: shown.filter((s) => s.continued).length,
   };
-}
-
-/** `labdeck ARGS` in this process: exit code and what it printed on stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
 }
 
 /** `file:line: message` of lint's "not a command" warnings. */

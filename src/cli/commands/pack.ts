@@ -1,6 +1,6 @@
 import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { unwritableReason } from '../../shared/files.ts';
-import { packDeck } from '../../present/pack.ts';
+import { packDeck, packedSlides } from '../../present/pack.ts';
 import { countBySeverity, failer, outputFor, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 export const registerPack: RegisterCommand = (program, setExit) => {
@@ -26,7 +26,7 @@ export const registerPack: RegisterCommand = (program, setExit) => {
         printDiagnostics(result.diagnostics);
         return fail(`the deck has errors (${countBySeverity(result.diagnostics)}); no zip written`, 'fix them, see labdeck lint');
       }
-      process.stderr.write(`wrote ${out}: ${result.deck} (${result.slides} slides), ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB; unzip and open ${result.deck}/${result.deck}.html\n`);
+      process.stderr.write(`wrote ${out}: ${result.deck} (${packedSlides(result)}), ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB; unzip and open ${result.deck}/${result.deck}.html\n`);
       setExit(0);
     });
 };

@@ -1,9 +1,11 @@
+import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import type { OutlineLang } from '../model/slide.ts';
 import type { Position } from '../model/position.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { fill, presentStrings } from '../shared/locale.ts';
-import { deckPacing, formatMinutes } from '../shared/pacing.ts';
+import { buildAnnotations } from '../parity/annotations.ts';
+import { deckPacing, formatMinutes, type Insertions } from '../shared/pacing.ts';
 
 export interface SyllabusEntry {
   kind: 'heading' | 'item';
@@ -13,8 +15,6 @@ export interface SyllabusEntry {
 
 export interface SyllabusChapter {
   title: string;
-  /** Estimated duration, extra details included. */
-  duration: string;
   entries: SyllabusEntry[];
 }
 
@@ -26,15 +26,24 @@ export interface Syllabus {
   chapters: SyllabusChapter[];
 }
 
+export interface SyllabusOptions {
+  /** Slides the deck shows from another deck (English stand-ins): they count in its duration. */
+  insertions?: Insertions;
+  /** The deck whose chapters hold the outline lines, when not the deck itself (its English original). */
+  linesFrom?: Deck;
+}
+
 /**
  * The course outline of a deck in one language: each chapter's `:EN:`/`:FR:` lines in deck
- * order. A line repeated later in the deck (a file included twice) is kept once.
+ * order. A line repeated later in the deck (a file included twice) is kept once. Title and
+ * duration are the deck's as presented (the same figure as the site index and the speaker view).
  */
-export function deckSyllabus(deck: Deck, lang: OutlineLang): Syllabus {
-  const pacing = deckPacing(deck);
+export function deckSyllabus(deck: Deck, lang: OutlineLang, options: SyllabusOptions = {}): Syllabus {
+  const pacing = deckPacing(deck, options.insertions);
+  const source = options.linesFrom ?? deck;
   const seen = new Set<string>();
   const collect = (from: number, to: number): SyllabusEntry[] =>
-    deck.slides.slice(from, to).flatMap((slide) =>
+    source.slides.slice(from, to).flatMap((slide) =>
       (slide.notes?.outline ?? [])
         .filter((line) => line.lang === lang && line.text !== '')
         .filter((line) => {
@@ -43,14 +52,10 @@ export function deckSyllabus(deck: Deck, lang: OutlineLang): Syllabus {
         })
         .map(({ kind, text, position }) => ({ kind, text, position })),
     );
-  const firstChapter = deck.chapters[0]?.start ?? deck.slides.length;
+  const firstChapter = source.chapters[0]?.start ?? source.slides.length;
   const before = collect(0, firstChapter);
-  const chapters = deck.chapters.map((c, i) => ({
-    title: c.title,
-    duration: formatMinutes(pacing.chapters[i]!.minutes),
-    entries: collect(c.start, c.end),
-  }));
-  if (before.length > 0) chapters.unshift({ title: '', duration: '', entries: before });
+  const chapters = source.chapters.map((c) => ({ title: c.title, entries: collect(c.start, c.end) }));
+  if (before.length > 0) chapters.unshift({ title: '', entries: before });
   return {
     deck: deck.id,
     title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
@@ -58,6 +63,31 @@ export function deckSyllabus(deck: Deck, lang: OutlineLang): Syllabus {
     duration: formatMinutes(pacing.minutes),
     chapters: chapters.filter((c) => c.entries.length > 0),
   };
+}
+
+/**
+ * The syllabi `labdeck outline --lang L [deck…]` prints: for each deck named (by default every
+ * deck written in L, or every deck when none is), the deck of its group written in L, with its
+ * title and duration; its outline lines, or, when its chapters have none, those its English
+ * original writes for L (container.training keeps `:FR:` lines in the English chapters).
+ */
+export function courseSyllabi(course: Course, lang: OutlineLang, named: readonly Deck[] = []): Syllabus[] {
+  const code = lang.toLowerCase() as Deck['lang'];
+  const inLang = course.decks.filter((d) => d.lang === code);
+  const chosen = named.length > 0 ? named : inLang.length > 0 ? inLang : course.decks;
+  const sibling = (deck: Deck, l: Deck['lang']) => (deck.lang === l ? deck : course.decks.find((d) => d.lang === l && d.meta.group !== undefined && d.meta.group === deck.meta.group));
+  const { annotations } = buildAnnotations(course);
+  const out = new Map<string, Syllabus>();
+  for (const deck of chosen) {
+    const shown = sibling(deck, code) ?? deck;
+    if (out.has(shown.id)) continue;
+    const insertions = annotations.get(shown.id)?.insertions;
+    let syllabus = deckSyllabus(shown, lang, { insertions });
+    const english = sibling(shown, 'en');
+    if (syllabus.chapters.length === 0 && english && english !== shown) syllabus = deckSyllabus(shown, lang, { insertions, linesFrom: english });
+    out.set(shown.id, syllabus);
+  }
+  return [...out.values()];
 }
 
 const stringsFor = (lang: OutlineLang) => presentStrings(lang === 'FR' ? 'fr' : 'en');

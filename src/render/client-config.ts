@@ -1,3 +1,4 @@
+import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Deck } from '../model/deck.ts';
 import { presentStrings } from '../shared/locale.ts';
 import { deckPacing, formatMinutes, type DeckPacing } from '../shared/pacing.ts';
@@ -7,27 +8,26 @@ import { deckPacing, formatMinutes, type DeckPacing } from '../shared/pacing.ts'
  * (the page never re-derives slide kinds from its HTML).
  */
 export interface PresentClientConfig {
-  /** Estimated minutes of each deck slide, indexed by its audience number − 1 (`data-number`). */
-  minutes: number[];
-  chapters: { title: string; anchor: string; minutes: number; minutesCore: number; label: string; first: number; last: number }[];
+  /** Estimated minutes of each slide as presented (stand-ins included), by `data-slide-id`. */
+  minutes: Record<string, number>;
+  /** By index in the deck's chapters (`data-chapter`). */
+  chapters: { title: string; anchor: string; minutes: number; minutesCore: number; label: string }[];
   parts: { anchor: string; minutes: number; label: string }[];
   total: string;
   totalCore: string;
   strings: Record<string, string>;
 }
 
-export function presentClientConfig(deck: Deck, pacing: DeckPacing = deckPacing(deck)): PresentClientConfig {
+export function presentClientConfig(deck: Deck, annotations?: DeckAnnotations, pacing: DeckPacing = deckPacing(deck, annotations?.insertions)): PresentClientConfig {
   const round = (m: number) => Math.round(m * 100) / 100;
   return {
-    minutes: pacing.slides.map((s) => round(s.minutes)),
-    chapters: pacing.chapters.map((c, i) => ({
+    minutes: Object.fromEntries(pacing.slides.map((s) => [s.id, round(s.minutes)])),
+    chapters: pacing.chapters.map((c) => ({
       title: c.title,
       anchor: c.anchor,
       minutes: round(c.minutes),
       minutesCore: round(c.minutesCore),
       label: formatMinutes(c.minutes),
-      first: deck.slides[deck.chapters[i]!.start]!.number,
-      last: deck.slides[deck.chapters[i]!.end - 1]!.number,
     })),
     parts: pacing.parts.map((p) => ({ anchor: deck.parts[p.index]!.anchor, minutes: round(p.minutes), label: formatMinutes(p.minutes) })),
     total: formatMinutes(pacing.minutes),

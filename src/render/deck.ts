@@ -185,7 +185,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     strings: Object.fromEntries(CLIENT_STRINGS.map((k) => [k, t(locale, k)])),
     languageSwitch: options.annotations?.languageSwitch,
     liveReload: options.liveReload,
-    present: presentClientConfig(deck),
+    present: presentClientConfig(deck, options.annotations),
   };
   const html = fillTemplate(options.theme.deckTemplate, {
     lang: escapeHtml(deck.lang),

@@ -1,8 +1,8 @@
-import type { DeckVerification } from '../model/annotation.ts';
-import type { Deck, DeckSlide, Lang } from '../model/deck.ts';
+import type { DeckAnnotations, DeckVerification } from '../model/annotation.ts';
+import type { Deck, Lang } from '../model/deck.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { loadLocale, t, type Locale } from '../shared/locale.ts';
-import { deckDuration } from '../shared/pacing.ts';
+import { deckPacing, durationLabel } from '../shared/pacing.ts';
 import { fillTemplate, type Theme } from './theme.ts';
 import { deckVerificationLine } from './verification.ts';
 
@@ -24,19 +24,21 @@ export interface DeckSummary {
   verification?: Omit<DeckVerification, 'slides'>;
 }
 
-/** `slides`: the deck as presented, English slides inserted in a translation included. */
-export function summarizeDeck(deck: Deck, slides: readonly DeckSlide[], verification?: DeckVerification): DeckSummary {
+/** The deck as presented: English slides inserted in a translation included. */
+export function summarizeDeck(deck: Deck, annotations?: DeckAnnotations): DeckSummary {
+  const pacing = deckPacing(deck, annotations?.insertions);
+  const verification = annotations?.verification;
   return {
     ...(verification ? { verification: { state: verification.state, counts: verification.counts, ...(verification.run ? { run: verification.run } : {}) } } : {}),
     id: deck.id,
     lang: deck.lang,
     title: deck.values.title.trim().replace(/\s*\n\s*/g, ' '),
     href: `${deck.id}.html`,
-    slideCount: slides.length,
-    standIns: slides.length - deck.slides.length,
+    slideCount: pacing.slides.length,
+    standIns: pacing.slides.length - deck.slides.length,
     group: deck.meta.group,
     variant: deck.meta.variant,
-    duration: deckDuration({ ...deck, slides: [...slides] }),
+    duration: durationLabel(pacing.minutes, deck.lang),
   };
 }
 
@@ -60,7 +62,9 @@ export function renderSiteIndex(decks: readonly DeckSummary[], theme: Theme, loc
               .map((o) => `<a href="${escapeHtml(o.href)}" hreflang="${escapeHtml(o.lang)}" lang="${escapeHtml(o.lang)}">${escapeHtml(t(locale, `languageName.${o.lang}`))}</a>`)
               .join(', ')}`
           : '';
-        const meta = [d.lang.toUpperCase(), t(locale, 'siteSlides', { n: d.slideCount }), d.duration, d.variant].filter(Boolean).map((s) => escapeHtml(String(s)));
+        // A variant the locale names is shown in the section's language; another one as written.
+        const variant = d.variant && (locale[`variant.${d.variant}`] ?? d.variant);
+        const meta = [d.lang.toUpperCase(), t(locale, 'siteSlides', { n: d.slideCount }), d.duration, variant].filter(Boolean).map((s) => escapeHtml(String(s)));
         const verified = d.verification
           ? `<div class="deck-verified ld-verified-${d.verification.state}" data-verified="${d.verification.state}"${d.verification.run ? ` data-verified-at="${escapeHtml(d.verification.run.time)}"` : ''}>${escapeHtml(deckVerificationLine(d.verification, locale, now))}</div>`
           : '';

@@ -2,7 +2,7 @@ import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { deckLanguages, renderDeck, slidesWithInsertions, type RenderOptions } from './deck.ts';
+import { deckLanguages, renderDeck, type RenderOptions } from './deck.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { newRenderSession, type AssetCheck, type RenderSession } from './markdown.ts';
 import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
@@ -49,7 +49,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
 
   for (const deck of course.decks) {
     if (options.only && !options.only.has(deck.id)) {
-      summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id)), options.annotations?.get(deck.id)?.verification));
+      summaries.push(summarizeDeck(deck, options.annotations?.get(deck.id)));
       continue;
     }
     let started = performance.now();
@@ -70,7 +70,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
     pages.set(`${deck.id}.html`, rendered.html);
     for (const [from, to] of rendered.images) images.set(from, to);
     diagnostics.push(...rendered.diagnostics);
-    summaries.push(summarizeDeck(deck, slidesWithInsertions(deck, options.annotations?.get(deck.id)), options.annotations?.get(deck.id)?.verification));
+    summaries.push(summarizeDeck(deck, options.annotations?.get(deck.id)));
     options.onDeck?.(deck, rendered.slideCount);
   }
   const started = performance.now();

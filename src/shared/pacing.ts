@@ -1,3 +1,4 @@
+import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Deck, DeckSlide } from '../model/deck.ts';
 import { warning, type Diagnostic } from '../model/diagnostic.ts';
 import { fill, presentStrings } from './locale.ts';
@@ -47,10 +48,17 @@ export interface PartPace {
   minutesCore: number;
 }
 
+/** Slides another stage shows in the deck (English stand-ins for missing translations). */
+export type Insertions = NonNullable<DeckAnnotations['insertions']>;
+
 export interface DeckPacing {
   rates: PacingRates;
-  /** Per slide of `deck.slides`, same order. */
-  slides: { id: string; kind: PaceKind; minutes: number }[];
+  /**
+   * Per slide as presented: `deck.slides` with the inserted slides in their place (the page's
+   * sections, in order). `chapter`: index in `deck.chapters` (an inserted slide belongs to the
+   * chapter of the slide it follows); `inserted` marks the stand-ins.
+   */
+  slides: { id: string; kind: PaceKind; minutes: number; chapter?: number; inserted?: true }[];
   chapters: ChapterPace[];
   parts: PartPace[];
   minutes: number;
@@ -89,34 +97,35 @@ export function slideMinutes(slide: DeckSlide, rates: PacingRates): number {
   return rates[paceKind(slide)] + Math.max(0, slide.fragments.length - 1) * rates.step;
 }
 
-/** Estimated minutes per slide, chapter, part and deck; `…Core` leaves extra-details slides out. */
-export function deckPacing(deck: Deck): DeckPacing {
+/**
+ * Estimated minutes per slide, chapter, part and deck; `…Core` leaves extra-details slides out.
+ * The one duration model: the site index, the table of contents, the syllabus, the speaker
+ * view's notes and its pacing timer all read it, for the deck as presented (stand-ins included).
+ */
+export function deckPacing(deck: Deck, insertions: Insertions = []): DeckPacing {
   const { rates, diagnostics } = deckRates(deck);
-  const slides = deck.slides.map((s) => ({ id: s.id, kind: paceKind(s), minutes: slideMinutes(s, rates) }));
-  const sum = (from: number, to: number, core: boolean) =>
-    slides.slice(from, to).reduce((n, s) => n + (core && s.kind === 'extra-details' ? 0 : s.minutes), 0);
-  const chapters = deck.chapters.map((c) => ({
-    title: c.title,
-    anchor: c.anchor,
-    part: c.part,
-    minutes: sum(c.start, c.end, false),
-    minutesCore: sum(c.start, c.end, true),
-    slides: c.end - c.start,
-  }));
+  const after = new Map<string | null, Insertions>();
+  for (const insertion of insertions) after.set(insertion.after, [...(after.get(insertion.after) ?? []), insertion]);
+  const slides: DeckPacing['slides'] = [];
+  const place = (list: Insertions = [], chapter?: number) => {
+    for (const { slide } of list) slides.push({ id: slide.id, kind: paceKind(slide), minutes: slideMinutes(slide, rates), chapter, inserted: true });
+  };
+  place(after.get(null));
+  for (const s of deck.slides) {
+    slides.push({ id: s.id, kind: paceKind(s), minutes: slideMinutes(s, rates), chapter: s.chapter });
+    place(after.get(s.id), s.chapter);
+  }
+  const sum = (list: DeckPacing['slides'], core: boolean) => list.reduce((n, s) => n + (core && s.kind === 'extra-details' ? 0 : s.minutes), 0);
+  const chapters = deck.chapters.map((c, i) => {
+    const own = slides.filter((s) => s.chapter === i);
+    return { title: c.title, anchor: c.anchor, part: c.part, minutes: sum(own, false), minutesCore: sum(own, true), slides: own.length };
+  });
   const parts = deck.parts.map((p) => ({
     index: p.index,
     minutes: p.chapters.reduce((n, c) => n + (chapters[c]?.minutes ?? 0), 0),
     minutesCore: p.chapters.reduce((n, c) => n + (chapters[c]?.minutesCore ?? 0), 0),
   }));
-  return {
-    rates,
-    slides,
-    chapters,
-    parts,
-    minutes: sum(0, slides.length, false),
-    minutesCore: sum(0, slides.length, true),
-    diagnostics,
-  };
+  return { rates, slides, chapters, parts, minutes: sum(slides, false), minutesCore: sum(slides, true), diagnostics };
 }
 
 /** `45 min`, `1 h 05` — rounded to 5 minutes above an hour, where more precision is noise. */
@@ -127,7 +136,7 @@ export function formatMinutes(minutes: number): string {
   return `${Math.floor(rounded / 60)} h ${String(rounded % 60).padStart(2, '0')}`;
 }
 
-/** `about 1 h 15` / `environ 1 h 15`: the catalogue's estimate for a deck, in its language. */
-export function deckDuration(deck: Deck): string {
-  return fill(presentStrings(deck.lang).duration, { planned: formatMinutes(deckPacing(deck).minutes) });
+/** `about 1 h 15` / `environ 1 h 15`: the estimate for a whole deck, in a language. */
+export function durationLabel(minutes: number, lang: Deck['lang']): string {
+  return fill(presentStrings(lang).duration, { planned: formatMinutes(minutes) });
 }

@@ -14,9 +14,9 @@ describe('site catalogue', () => {
     const fr = { ...frDeck!, slides: slidesWithInsertions(frDeck!, buildAnnotations(report.course).annotations.get('kubernetes-fr')) };
     expect(fr.slides.length).toBeGreaterThan(frDeck!.slides.length);
     const item = (id: string) => new RegExp(`<li data-deck="${id}">.*?</li>`).exec(html)?.[0] ?? '';
-    expect(item('kubernetes-en')).toContain(`EN · ${en!.slides.length} slides · about ${formatMinutes(deckPacing(en!).minutes)} · in-person`);
+    expect(item('kubernetes-en')).toContain(`EN · ${en!.slides.length} slides · about ${formatMinutes(deckPacing(en!).minutes)} · in person`);
     expect(item('kubernetes-en')).toContain('href="kubernetes-fr.html" hreflang="fr"');
-    expect(item('kubernetes-fr')).toContain(`FR · ${fr.slides.length} diapositives · environ ${formatMinutes(deckPacing(fr).minutes)} · in-person`);
+    expect(item('kubernetes-fr')).toContain(`FR · ${fr.slides.length} diapositives · environ ${formatMinutes(deckPacing(fr).minutes)} · en présentiel`);
     expect(item('kubernetes-fr')).toContain('href="kubernetes-en.html" hreflang="en"');
   });
 });

@@ -15,10 +15,10 @@ const cli = (args: string[]) =>
   );
 
 describe('labdeck outline', () => {
-  it('prints the French outline of the English seed deck, and writes HTML by extension', async () => {
+  it('prints the French outline of the English seed deck under its French title, and writes HTML by extension', async () => {
     const md = await cli(['outline', '--lang', 'fr', 'kubernetes-en']);
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^# First steps with Kubernetes\n\n\*environ .+\*\n\n- Créer un pod et un déploiement\n$/);
+    expect(md.stdout).toMatch(/^# Premiers pas avec Kubernetes\n\n\*environ .+\*\n\n- Créer un pod et un déploiement\n$/);
     const out = join(dir, 'syllabus.html');
     const html = await cli(['outline', '--lang', 'en', 'kubernetes-en', '--out', out]);
     expect(html.code).toBe(0);

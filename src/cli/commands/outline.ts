@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
-import { findManifests, loadCourse, courseDiagnostics } from '../../manifest/index.ts';
+import { findManifests, loadCourse, courseDiagnostics, translationManifests } from '../../manifest/index.ts';
 import { hasErrors } from '../../model/diagnostic.ts';
 import { resolveDeckRef, DECKS_DIR } from '../../manifest/deck-ref.ts';
-import { deckSyllabus, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
+import { courseSyllabi, syllabusHtml, syllabusMarkdown } from '../../present/outline.ts';
 import { unwritableReason, writeFileAtomic } from '../../shared/files.ts';
 import { failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
@@ -30,15 +30,14 @@ export const registerOutline: RegisterCommand = (program, setExit) => {
         if (!r.ok) return fail(r.message, r.hint);
         manifests.push(r.manifest);
       }
-      const course = await loadCourse(manifests.length > 0 ? manifests : findManifests(DECKS_DIR));
+      // A deck named comes with its translations: its title and syllabus in the other language.
+      const course = await loadCourse(manifests.length > 0 ? [...manifests, ...translationManifests(manifests)] : findManifests(DECKS_DIR));
       const diagnostics = courseDiagnostics(course);
       if (hasErrors(diagnostics)) {
         printDiagnostics(diagnostics);
         return fail('the course has errors', 'fix them (labdeck lint) and run outline again');
       }
-      // Without a deck named, the decks written in that language; every deck when none is.
-      const chosen = manifests.length > 0 ? course.decks : course.decks.filter((d) => d.lang === lang);
-      const syllabi = (chosen.length > 0 ? chosen : course.decks).map((d) => deckSyllabus(d, lang.toUpperCase() as 'EN' | 'FR'));
+      const syllabi = courseSyllabi(course, lang.toUpperCase() as 'EN' | 'FR', course.decks.slice(0, manifests.length));
       if (syllabi.length === 0) return fail(`no deck found in ${DECKS_DIR}/`, 'name a deck manifest on the command line');
       for (const s of syllabi)
         if (s.chapters.length === 0)

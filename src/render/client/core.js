@@ -22,6 +22,8 @@
 
   var Labdeck = {
     config: config,
+    /** Every slide `<section>` of the page in order, those filtered out of the running deck included. */
+    sections: [],
     /** Controllers started so far, by name: each may expose an API to the others. */
     controllers: {},
     register: function (name, start) {
@@ -84,6 +86,8 @@
     var deck = window.Reveal;
     var slidesElement = document.querySelector('.reveal .slides');
     var sections = slidesElement ? Array.prototype.slice.call(slidesElement.querySelectorAll(':scope > section')) : [];
+    // Every slide of the page in order, kept for controllers: some leave Reveal's DOM (hidden extras).
+    Labdeck.sections = sections;
     var pending = pendingContents(sections);
     // Printing lays out every slide at once: everything is filled first.
     var printing = /(^|[?&])print-pdf(&|=|$)/.test(window.location.search);

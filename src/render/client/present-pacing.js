@@ -14,7 +14,10 @@
     var deck = context.deck;
     var strings = present.strings || {};
     var container = deck.getSlidesElement();
-    var sections = Array.prototype.slice.call(container.querySelectorAll('section[data-number]'));
+    // Every slide, those hidden now included: the build's model gives each its planned time.
+    var sections = context.labdeck.sections.filter(function (s) {
+      return s.hasAttribute('data-slide-id');
+    });
 
     function fill(template, values) {
       return String(template || '').replace(/\{(\w+)\}/g, function (whole, name) {
@@ -28,27 +31,32 @@
       return Math.floor(r / 60) + ' h ' + String(r % 60).padStart(2, '0');
     }
     function minutesOf(section) {
-      return present.minutes[Number(section.getAttribute('data-number')) - 1] || 0;
+      return present.minutes[section.getAttribute('data-slide-id')] || 0;
     }
     function chapterOf(section) {
-      var n = Number(section.getAttribute('data-number'));
-      for (var i = 0; i < present.chapters.length; i++) {
-        var c = present.chapters[i];
-        if (n >= c.first && n <= c.last) return c;
-      }
-      return null;
+      var i = section.getAttribute('data-chapter');
+      return i === null ? null : present.chapters[Number(i)] || null;
     }
 
+    // Every slide has its time, stand-ins included; the speaker view shows its pacing timer only
+    // when a default timing is configured, and none is left for it to apply.
     sections.forEach(function (s) {
       s.setAttribute('data-timing', String(Math.round(minutesOf(s) * 60)));
     });
-    // The speaker view shows its pacing timer only when a default timing is configured; it
-    // applies to slides without `data-timing` (slides inserted by other stages).
-    deck.configure({ defaultTiming: 90 });
+    deck.configure({ defaultTiming: 0 });
 
+    // Links are written percent-encoded (`#/toc-m%C3%A9tiers`), anchors as they are (`toc-métiers`).
+    var tocLinks = Array.prototype.slice.call(container.querySelectorAll('section.toc a[href^="#/"]'));
+    function decoded(href) {
+      try {
+        return decodeURIComponent(href.slice(2));
+      } catch (e) {
+        return href.slice(2);
+      }
+    }
     present.chapters.forEach(function (c) {
-      var links = container.querySelectorAll('section.toc a[href="#/' + c.anchor + '"]');
-      Array.prototype.forEach.call(links, function (a) {
+      tocLinks.forEach(function (a) {
+        if (decoded(a.getAttribute('href')) !== c.anchor) return;
         var span = document.createElement('span');
         span.className = 'ld-duration';
         span.textContent = ' · ' + c.label;

@@ -15,7 +15,7 @@ export interface AssetCopy {
 }
 
 /** The presenting controllers (client/present-*.js), in load order, after the renderer's own. */
-export const PRESENT_CLIENT_SCRIPTS = ['present-extra.js', 'present-pacing.js', 'present-sync.js', 'present-search.js', 'present-speaker.js', 'present-verify.js'] as const;
+export const PRESENT_CLIENT_SCRIPTS = ['present-extra.js', 'present-pacing.js', 'present-sync.js', 'present-search.js', 'present-speaker.js', 'present-verify.js', 'speaker-window.js'] as const;
 
 /** A file the build writes into the output: path under the output folder → content. */
 export interface AssetFile {
@@ -24,7 +24,7 @@ export interface AssetFile {
 }
 
 /** Client controllers, in load order (core first: the others register with it). */
-export const CLIENT_SCRIPTS = ['core.js', 'toast.js', 'language-switch.js', ...PRESENT_CLIENT_SCRIPTS] as const;
+export const CLIENT_SCRIPTS = ['core.js', 'toast.js', 'reveal-strings.js', 'language-switch.js', ...PRESENT_CLIENT_SCRIPTS] as const;
 export const DEV_CLIENT_SCRIPTS = ['live-reload.js'] as const;
 
 /** The page's one script: Reveal, its notes plugin and the controllers, in load order. */

@@ -58,8 +58,9 @@ export const REVEAL_CONFIG = {
   pdfSeparateFragments: true,
 } as const;
 
-/** UI strings the client scripts use. */
-const CLIENT_STRINGS = ['languageSwitch', 'languageSwitchKey', 'languageSwitchNearest', 'liveReloadFailed', 'liveReloadRebuilding'];
+/** UI strings the client scripts use: these keys, and every `reveal.*` and `speaker.*` one (Reveal's own UI). */
+const CLIENT_STRINGS = ['languageSwitch', 'languageSwitchKey', 'languageSwitchNearest', 'languageSwitchNone', 'liveReloadFailed', 'liveReloadRebuilding'];
+const CLIENT_PREFIXES = ['reveal.', 'speaker.'];
 
 /** Fence languages of a deck, to prepare the highlighter before `renderDeck`. */
 export function deckLanguages(deck: Deck): Set<string> {
@@ -182,7 +183,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     lang: deck.lang,
     reveal: REVEAL_CONFIG,
     slideNumberPrefix: deck.values.slidenumberprefix || undefined,
-    strings: Object.fromEntries(CLIENT_STRINGS.map((k) => [k, t(locale, k)])),
+    strings: Object.fromEntries([...CLIENT_STRINGS, ...Object.keys(locale).filter((k) => CLIENT_PREFIXES.some((p) => k.startsWith(p)))].map((k) => [k, t(locale, k)])),
     languageSwitch: options.annotations?.languageSwitch,
     liveReload: options.liveReload,
     present: presentClientConfig(deck, options.annotations),

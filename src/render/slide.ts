@@ -32,8 +32,12 @@ export interface SlideRenderOptions {
  */
 export function renderSlide(slide: DeckSlide, ctx: MarkdownContext, options: SlideRenderOptions): string {
   const children: ElementContent[] = [];
-  if (slide.classes.includes('extra-details')) children.push(flag('ld-flag-extra', t(ctx.locale, 'extraDetails')));
-  if (options.badges.length > 0) children.push(badges(options.badges));
+  // The slide's marks (extra details, parity and verification badges), together: the theme
+  // writes them down the slide's right edge, where no text goes.
+  const marks: Element[] = [];
+  if (slide.classes.includes('extra-details')) marks.push(flag('ld-flag-extra', t(ctx.locale, 'extraDetails')));
+  if (options.badges.length > 0) marks.push(badges(options.badges));
+  if (marks.length > 0) children.push(el('div', { className: ['ld-marks'] }, marks));
   if (options.verification) children.push(...verificationElements(options.verification, ctx.locale));
 
   slide.fragments.forEach((fragment, i) => {

@@ -64,7 +64,7 @@ describe('the French deck’s duration', () => {
     const page = await open('kubernetes-fr.html');
     expect(await page.locator('section.toc li').innerText()).toBe(`Gérer nos premiers conteneurs sur Kubernetes · ${chapter}`);
     const notes = await page.evaluate(() => Array.from(document.querySelectorAll('aside.notes .ld-pacing-note')).map((p) => p.textContent));
-    expect(notes[0]).toBe(`Tout le deck : ${total} (${formatMinutes(pacing.minutesCore)} sans les détails supplémentaires)`);
+    expect(notes[0]).toBe(`Tout le deck : ${total} (${formatMinutes(pacing.minutesCore)} sans « Pour aller plus loin »)`);
     expect(notes.filter((n) => n!.startsWith(`Chapitre « Gérer nos premiers conteneurs sur Kubernetes » : ${chapter} prévues`))).toHaveLength(pacing.chapters[0]!.slides);
 
     // The pacing timer reads `data-timing`: every slide has the model's figure, stand-ins too.

@@ -22,6 +22,8 @@
 
   var Labdeck = {
     config: config,
+    /** Reveal's API object (what its plugins get), once it has started. */
+    deck: null,
     /** Every slide `<section>` of the page in order, those filtered out of the running deck included. */
     sections: [],
     /** Controllers started so far, by name: each may expose an API to the others. */
@@ -44,7 +46,15 @@
         return [prefix + (window.Reveal.getIndices(slide).h + 1)];
       };
     }
-    options.plugins = window.RevealNotes ? [window.RevealNotes] : [];
+    // Reveal's own API object, as plugins get it: its postMessage API (the speaker view) calls
+    // methods on it, and it has the controllers (`keyboard`) the global facade does not show.
+    var api = {
+      id: 'labdeck-core',
+      init: function (deck) {
+        Labdeck.deck = deck;
+      },
+    };
+    options.plugins = (window.RevealNotes ? [window.RevealNotes] : []).concat([api]);
     return options;
   }
 
@@ -124,7 +134,7 @@
     function startControllers() {
       factories.forEach(function (f) {
         try {
-          Labdeck.controllers[f.name] = f.start({ deck: deck, config: config, labdeck: Labdeck }) || {};
+          Labdeck.controllers[f.name] = f.start({ deck: Labdeck.deck || deck, config: config, labdeck: Labdeck }) || {};
         } catch (e) {
           console.error('labdeck: controller ' + f.name + ' failed to start', e);
         }

@@ -1,15 +1,33 @@
 /*
  * Language switch controller: `L` (or the button) opens the aligned slide of the other
  * language's deck. The alignment map comes from the parity stage; when a slide has no exact
- * counterpart the target page says it landed on the nearest one.
+ * counterpart the target page says it landed on the nearest one. A deck with no other language
+ * keeps `L` too, to say so (Reveal would otherwise take it for "next slide").
  */
 (function () {
   'use strict';
 
   Labdeck.register('languageSwitch', function (context) {
     var sw = context.config.languageSwitch;
-    if (!sw) return {};
     var deck = context.deck;
+    var labdeck = context.labdeck;
+    // Reveal lists `L` among its "navigate right" keys: here it is the language switch.
+    var shortcuts = deck.keyboard.getShortcuts();
+    Object.keys(shortcuts).forEach(function (key) {
+      var keys = key.split(/\s*,\s*/);
+      if (keys.indexOf('L') === -1 || keys.length === 1) return;
+      var others = keys.filter(function (k) {
+        return k !== 'L';
+      });
+      shortcuts[others.join('  ,  ')] = shortcuts[key];
+      delete shortcuts[key];
+    });
+    if (!sw) {
+      deck.addKeyBinding({ keyCode: 76, key: 'L', description: labdeck.t('languageSwitch') }, function () {
+        if (labdeck.controllers.toast) labdeck.controllers.toast.show(labdeck.t('languageSwitchNone'));
+      });
+      return {};
+    }
 
     function targetOf(slide) {
       var id = slide && slide.getAttribute('data-slide-id');

@@ -11,6 +11,9 @@
  */
 (function () {
   'use strict';
+  // A frame of the speaker view shows the slide alone: no banner, no language button (theme.css).
+  // Set as the page is parsed, before Reveal measures the space it has.
+  if (/[?&]receiver(&|=|$)/.test(window.location.search)) document.documentElement.classList.add('ld-speaker-frame');
   // Read before Reveal starts: it rewrites the hash to the slide's name.
   var initialHash = window.location.hash;
   // Whether the speaker window's state reached this frame, and Reveal applied it, before the
@@ -24,20 +27,8 @@
     }
   });
 
-  /** Reveal's own API object: plugins and its postMessage API call methods on it, not on `window.Reveal`. */
-  function revealApi(global) {
-    var api = global;
-    global.registerPlugin({
-      id: 'labdeck-speaker-frames',
-      init: function (deck) {
-        api = deck;
-      },
-    });
-    return api;
-  }
-
   Labdeck.register('speakerFrames', function (context) {
-    var deck = revealApi(context.deck);
+    var deck = context.deck;
     var labdeck = context.labdeck;
     var params = new URLSearchParams(window.location.search);
     var extra = function () {

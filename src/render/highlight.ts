@@ -37,20 +37,54 @@ export function extractHighlightSpans(code: string): { code: string; spans: High
   return { code: out + code.slice(last), spans };
 }
 
+/** East Asian wide characters and emoji take two columns of a monospace font. */
+const WIDE = /[\p{Extended_Pictographic}\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u;
+
 /**
- * Plain `<pre><code>` for languages shiki does not know, highlight spans still marked. Built as a
+ * Columns of the code's longest line (tabs to the next multiple of 8, wide characters counting
+ * two): the theme shrinks the font of a block so that many columns fit, down to a readable minimum
+ * (`--ld-cols`), then wraps what is still too long.
+ */
+export function codeColumns(code: string): number {
+  let widest = 0;
+  for (const line of code.split('\n')) {
+    let cols = 0;
+    for (const ch of line.trimEnd()) cols = ch === '\t' ? cols + 8 - (cols % 8) : cols + (WIDE.test(ch) ? 2 : 1);
+    widest = Math.max(widest, cols);
+  }
+  return widest;
+}
+
+/**
+ * Plain `<pre><code>` for languages shiki does not know, highlight spans still marked, one
+ * `span.line` per line as shiki writes them (the theme marks where a long line wraps). Built as a
  * tree: the language is the author's fence info string, and must stay one attribute value.
  */
 export function plainCodeHtml(code: string, lang: string): string {
   const { code: text, spans } = extractHighlightSpans(code);
-  const children: ElementContent[] = [];
-  let last = 0;
-  for (const s of spans) {
-    children.push({ type: 'text', value: text.slice(last, s.start) }, { type: 'element', tagName: 'mark', properties: { className: ['hl'] }, children: [{ type: 'text', value: text.slice(s.start, s.end) }] });
-    last = s.end;
+  const lines: ElementContent[] = [];
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const end = offset + line.length;
+    const children: ElementContent[] = [];
+    let last = offset;
+    // Spans never hold a newline: each lies within one line.
+    for (const s of spans.filter((x) => x.start >= offset && x.end <= end)) {
+      if (s.start > last) children.push({ type: 'text', value: text.slice(last, s.start) });
+      children.push({ type: 'element', tagName: 'mark', properties: { className: ['hl'] }, children: [{ type: 'text', value: text.slice(s.start, s.end) }] });
+      last = s.end;
+    }
+    if (end > last) children.push({ type: 'text', value: text.slice(last, end) });
+    if (lines.length > 0) lines.push({ type: 'text', value: '\n' });
+    lines.push({ type: 'element', tagName: 'span', properties: { className: ['line'] }, children });
+    offset = end + 1;
   }
-  children.push({ type: 'text', value: text.slice(last) });
-  const pre: Element = { type: 'element', tagName: 'pre', properties: { className: ['plain'], ...(lang ? { dataLang: lang } : {}) }, children: [{ type: 'element', tagName: 'code', properties: {}, children }] };
+  const pre: Element = {
+    type: 'element',
+    tagName: 'pre',
+    properties: { className: ['plain'], ...(lang ? { dataLang: lang } : {}), style: `--ld-cols:${codeColumns(text)}` },
+    children: [{ type: 'element', tagName: 'code', properties: {}, children: lines }],
+  };
   return toHtml(pre);
 }
 
@@ -126,7 +160,14 @@ export async function createCodeHighlighter(): Promise<CodeHighlighter> {
           lang,
           theme: CODE_THEME,
           decorations,
-          transformers: [{ pre: (pre) => void (pre.properties['data-lang'] = lang) }],
+          transformers: [
+            {
+              pre: (pre) => {
+                pre.properties['data-lang'] = lang;
+                pre.properties.style = `${String(pre.properties.style ?? '')};--ld-cols:${codeColumns(text)}`;
+              },
+            },
+          ],
         });
         stats.ms += performance.now() - started;
       }

@@ -3,6 +3,7 @@ import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
+import { emojiCodePoints, emojiFontFace } from './emoji.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { mermaidSources, type MermaidSource } from '../mermaid/index.ts';
 import { contextId, newRenderSession, sharedContextId, type AssetCheck, type MarkdownContext, type RenderSession } from './markdown.ts';
@@ -40,6 +41,8 @@ export interface RenderedDeck {
   diagnostics: Diagnostic[];
   /** Number of `<section>`s (Reveal's horizontal slides). */
   slideCount: number;
+  /** Whether the page shows emoji: the emoji font must be in the output (`EMOJI_FONT`). */
+  emoji: boolean;
 }
 
 /** Reveal settings every deck shares: a 16:9 canvas, slide in the URL, no animation to wait for. */
@@ -188,6 +191,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     liveReload: options.liveReload,
     present: presentClientConfig(deck, options.annotations),
   };
+  const emoji = emojiCodePoints(sections.join('\n'));
   const html = fillTemplate(options.theme.deckTemplate, {
     lang: escapeHtml(deck.lang),
     title: escapeHtml(deck.values.title.replace(/\s*\n\s*/g, ' ')),
@@ -195,9 +199,10 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     banner: bannerHtml(options.annotations),
     slides: pageSlides(sections),
     config: scriptJson(config),
+    fonts: emojiFontFace(emoji, assetsBase),
     scripts: scriptTags(assetsBase, options.liveReload !== undefined),
   });
-  return { html, images, diagnostics, slideCount: sections.length };
+  return { html, images, diagnostics, slideCount: sections.length, emoji: emoji.length > 0 };
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { deckLanguages, renderDeck, type RenderOptions } from './deck.ts';
+import type { AssetCopy } from './assets.ts';
+import { EMOJI_FONT } from './emoji.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { newRenderSession, type AssetCheck, type RenderSession } from './markdown.ts';
 import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
@@ -33,6 +35,8 @@ export interface RenderedSite {
   pages: Map<string, string>;
   /** Content-root-relative source → output path. */
   images: Map<string, string>;
+  /** Files the pages need beyond the static ones (the emoji font, when a page shows emoji). */
+  assets: AssetCopy[];
   summaries: DeckSummary[];
   diagnostics: Diagnostic[];
   /** Milliseconds per stage. */
@@ -45,6 +49,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
   const images = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const summaries: DeckSummary[] = [];
+  let emoji = false;
   const timings = { highlightPrepare: 0, render: 0, index: 0 };
 
   for (const deck of course.decks) {
@@ -69,6 +74,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
     timings.render += performance.now() - started;
     pages.set(`${deck.id}.html`, rendered.html);
     for (const [from, to] of rendered.images) images.set(from, to);
+    emoji ||= rendered.emoji;
     diagnostics.push(...rendered.diagnostics);
     summaries.push(summarizeDeck(deck, options.annotations?.get(deck.id)));
     options.onDeck?.(deck, rendered.slideCount);
@@ -76,5 +82,5 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
   const started = performance.now();
   pages.set('index.html', renderSiteIndex(summaries, options.theme, undefined, options.now));
   timings.index = performance.now() - started;
-  return { pages, images, summaries, diagnostics, timings };
+  return { pages, images, assets: emoji ? [EMOJI_FONT] : [], summaries, diagnostics, timings };
 }

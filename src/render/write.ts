@@ -66,7 +66,7 @@ function writeInto(dir: string, site: RenderedSite, contentRoot: string, theme: 
   };
   for (const [rel, html] of site.pages) write(rel, html);
   for (const [from, to] of site.images) copy(join(contentRoot, from), to);
-  for (const asset of staticAssets(theme)) copy(asset.from, asset.to);
+  for (const asset of [...staticAssets(theme), ...site.assets]) copy(asset.from, asset.to);
   const script = deckScript();
   write(script.to, script.data);
   write(OUTPUT_MARKER, 'Built by labdeck. This folder is replaced as a whole by `labdeck build`.\n');
@@ -119,9 +119,9 @@ export function writePagesInPlace(site: RenderedSite, outDir: string, contentRoo
     writeFileAtomic(join(outDir, rel), html, { durable: false });
     files++;
   }
-  for (const [from, to] of site.images) {
+  const copies = [...[...site.images].map(([from, to]) => ({ from: join(contentRoot, from), to })), ...site.assets];
+  for (const { from: source, to } of copies) {
     const target = join(outDir, to);
-    const source = join(contentRoot, from);
     if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
     copyChecked(source, target);
     files++;

@@ -55,7 +55,7 @@ describe('writeFileAtomic', () => {
 });
 
 describe('the output folder swap', () => {
-  const site: RenderedSite = { pages: new Map([['index.html', '<p>hi</p>']]), images: new Map(), summaries: [], diagnostics: [], timings: { highlightPrepare: 0, render: 0, index: 0 } };
+  const site: RenderedSite = { pages: new Map([['index.html', '<p>hi</p>']]), images: new Map(), assets: [], summaries: [], diagnostics: [], timings: { highlightPrepare: 0, render: 0, index: 0 } };
   const content = join(dir, 'content');
   mkdirSync(content, { recursive: true });
 

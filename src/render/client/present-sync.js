@@ -3,7 +3,9 @@
  * sends where it is (slide, step, overview, pause, extra details) to the server; pages opened
  * with `?follow` apply it. The server's tokens arrive once as `?token=` and live on as a cookie
  * (the server cleans the address bar); a token still in the URL is a wrong one, sent to be refused.
- * Frames of Reveal's speaker view never publish.
+ * Frames of Reveal's speaker view never publish. A follower is the presenter's slide on another
+ * screen: its own keys, arrows and touch do not move it (F for full screen still works), and if
+ * anything moves it anyway it goes back to the presenter's slide.
  */
 (function () {
   'use strict';
@@ -42,8 +44,15 @@
         }),
       );
     }
+    var last = null;
     function apply(message) {
       if (message.type !== 'state') return;
+      last = message;
+      follow(message);
+      status.received++;
+      document.documentElement.dataset.labdeckSynced = String(status.received);
+    }
+    function follow(message) {
       applying = true;
       try {
         var x = extra();
@@ -56,8 +65,6 @@
       } finally {
         applying = false;
       }
-      status.received++;
-      document.documentElement.dataset.labdeckSynced = String(status.received);
     }
     function connect() {
       socket = new WebSocket(base + '?deck=' + encodeURIComponent(context.config.deck) + '&role=' + role + (token ? '&token=' + encodeURIComponent(token) : ''));
@@ -97,6 +104,19 @@
     ['slidechanged', 'fragmentshown', 'fragmenthidden', 'overviewshown', 'overviewhidden', 'paused', 'resumed'].forEach(function (name) {
       deck.on(name, publish);
     });
+    if (role === 'follow') {
+      deck.configure({
+        controls: false,
+        touch: false,
+        keyboardCondition: function (event) {
+          return event.keyCode === 70; // F: full screen
+        },
+      });
+      // A move that did not come from the presenter (a link, the hash): back in step.
+      deck.on('slidechanged', function () {
+        if (!applying && last) follow(last);
+      });
+    }
     document.addEventListener('labdeck:extra', publish);
     connect();
     return { status: status };

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deck } from '../../src/model/deck.ts';
@@ -7,56 +6,12 @@ import { launchChromium } from '../../src/shared/browser.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
 import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';
+import { pngColours } from './png.ts';
 
 /**
  * The built English seed deck in real Chromium (Debian's), served from a loopback static server:
  * what a trainer sees when presenting. One browser for the whole file (2 cores).
  */
-
-/** Distinct RGB colours of a PNG screenshot (8-bit RGB/RGBA, not interlaced: what Chromium writes). */
-export function pngColours(png: Buffer): number {
-  let pos = 8;
-  let width = 0;
-  let height = 0;
-  let channels = 0;
-  const idat: Buffer[] = [];
-  while (pos < png.length) {
-    const len = png.readUInt32BE(pos);
-    const type = png.toString('ascii', pos + 4, pos + 8);
-    const data = png.subarray(pos + 8, pos + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      if (data[8] !== 8 || data[12] !== 0) throw new Error('unsupported PNG');
-      channels = data[9] === 6 ? 4 : data[9] === 2 ? 3 : 0;
-      if (!channels) throw new Error(`unsupported PNG colour type ${data[9]}`);
-    } else if (type === 'IDAT') idat.push(data);
-    pos += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  const prev = Buffer.alloc(stride);
-  const line = Buffer.alloc(stride);
-  const colours = new Set<number>();
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? line[x - channels]! : 0;
-      const b = prev[x]!;
-      const c = x >= channels ? prev[x - channels]! : 0;
-      const p = a + b - c;
-      const pa = Math.abs(p - a);
-      const pb = Math.abs(p - b);
-      const pc = Math.abs(p - c);
-      const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter]!;
-      line[x] = (row[x]! + predictor) & 0xff;
-    }
-    for (let x = 0; x < stride; x += channels) colours.add((line[x]! << 16) | (line[x + 1]! << 8) | line[x + 2]!);
-    line.copy(prev);
-  }
-  return colours.size;
-}
 
 describe('English seed deck in Chromium', () => {
   let site: string;

@@ -11,17 +11,6 @@
     var sw = context.config.languageSwitch;
     var deck = context.deck;
     var labdeck = context.labdeck;
-    // Reveal lists `L` among its "navigate right" keys: here it is the language switch.
-    var shortcuts = deck.keyboard.getShortcuts();
-    Object.keys(shortcuts).forEach(function (key) {
-      var keys = key.split(/\s*,\s*/);
-      if (keys.indexOf('L') === -1 || keys.length === 1) return;
-      var others = keys.filter(function (k) {
-        return k !== 'L';
-      });
-      shortcuts[others.join('  ,  ')] = shortcuts[key];
-      delete shortcuts[key];
-    });
     if (!sw) {
       deck.addKeyBinding({ keyCode: 76, key: 'L', description: labdeck.t('languageSwitch') }, function () {
         if (labdeck.controllers.toast) labdeck.controllers.toast.show(labdeck.t('languageSwitchNone'));

@@ -94,7 +94,11 @@
       }
       e.stopPropagation();
     });
-    deck.addKeyBinding({ keyCode: 191, key: '/', description: strings.searchKey || 'Search' }, open);
+    // `?` is the same key with Shift: it stays Reveal's help.
+    deck.addKeyBinding({ keyCode: 191, key: '/', description: strings.searchKey || 'Search' }, function (event) {
+      if (event && event.shiftKey) deck.toggleHelp();
+      else open();
+    });
     document.addEventListener('keydown', function (e) {
       if (e.ctrlKey && e.shiftKey && (e.key === 'F' || e.key === 'f')) {
         e.preventDefault();

@@ -1,7 +1,8 @@
 /*
  * Reveal's own words in the deck's language: the pause screen's button (`B`), the help overlay
  * (`?`) and its shortcut list, the arrows' labels, the jump-to-slide box (`G`). Reveal writes them
- * in English; this controller rewrites them from the page's UI strings (`reveal.*`).
+ * in English; this controller rewrites them from the page's UI strings (`reveal.*`), where they
+ * are shown.
  */
 (function () {
   'use strict';
@@ -41,15 +42,16 @@
       if (button) button.setAttribute('aria-label', t(LABELS[selector]));
     });
 
-    var shortcuts = deck.keyboard.getShortcuts();
-    Object.keys(shortcuts).forEach(function (key) {
-      if (SHORTCUTS[shortcuts[key]]) shortcuts[key] = t(SHORTCUTS[shortcuts[key]]);
-    });
-    var bindings = deck.keyboard.getBindings();
-    Object.keys(bindings).forEach(function (code) {
-      var b = bindings[code];
-      if (b && SHORTCUTS[b.description]) b.description = t(SHORTCUTS[b.description]);
-    });
+    // Reveal's keyboard rewrites its own list on every configure(): the words are changed where
+    // they are shown. Keys bound by controllers (with a description) are listed in their words.
+    function bindings() {
+      var all = deck.keyboard.getBindings();
+      return Object.keys(all)
+        .map(function (code) {
+          return all[code] && all[code].description ? all[code].key : null;
+        })
+        .filter(Boolean);
+    }
 
     // The help overlay and the jump box are made when asked for: rewritten as they appear.
     function dress(root) {
@@ -61,6 +63,21 @@
         var heads = help.querySelectorAll('th');
         if (heads[0]) heads[0].textContent = t('reveal.helpKey');
         if (heads[1]) heads[1].textContent = t('reveal.helpAction');
+        // Keys a controller took (L: language) leave Reveal's own lines.
+        var bound = bindings();
+        Array.prototype.forEach.call(help.querySelectorAll('tr'), function (row) {
+          var cells = row.querySelectorAll('td');
+          if (cells.length !== 2) return;
+          var description = cells[1].textContent;
+          if (SHORTCUTS[description]) {
+            var keys = cells[0].textContent.split(/\s*,\s*/);
+            var kept = keys.filter(function (k) {
+              return bound.indexOf(k) === -1;
+            });
+            if (kept.length > 0 && kept.length < keys.length) cells[0].textContent = kept.join(' ,  ');
+            cells[1].textContent = t(SHORTCUTS[description]);
+          }
+        });
       }
       var jump = root.querySelector(':scope > .jump-to-slide .jump-to-slide-input');
       if (jump && jump.placeholder !== t('reveal.jumpToSlide')) jump.placeholder = t('reveal.jumpToSlide');

@@ -38,6 +38,8 @@ afterAll(async () => {
 async function open(path: string, on: Browser = browser): Promise<Page> {
   const page = await on.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
+  // The browser's own requests (the favicon) show only as console errors.
+  page.on('console', (m) => void (m.type() === 'error' && /Failed to load resource/.test(m.text()) && failed.push(m.text())));
   await page.goto(`${server.url}${path}`);
   await page.waitForSelector('html[data-labdeck-ready="true"]');
   return page;

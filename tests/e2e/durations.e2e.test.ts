@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, type BuildReport } from '../../src/build/site.ts';
+import type { BuildReport } from '../../src/build/site.ts';
 import { findManifests } from '../../src/manifest/index.ts';
-import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { launchChromium } from '../../src/shared/browser.ts';
+import type { RunningServer } from '../../src/server/serve.ts';
 import { deckPacing, formatMinutes } from '../../src/shared/pacing.ts';
 import { cli } from '../cli-in-process.ts';
+import { servedSite, type ServedSite } from './served-site.ts';
 
 /**
  * One duration model, one answer: the site index, the table of contents, `labdeck outline`, the
@@ -16,30 +13,18 @@ import { cli } from '../cli-in-process.ts';
  * English stand-ins of the French deck included; and the syllabus of a French deck comes from
  * the `:FR:` lines its English original keeps.
  */
-let dir: string;
+let site: ServedSite;
 let server: RunningServer;
 let browser: Browser;
 let report: BuildReport;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labdeck-durations-'));
-  report = await buildSite({ manifests: findManifests('content/decks'), outDir: join(dir, 'site') });
-  expect(report.ok).toBe(true);
-  server = await startServer({ root: join(dir, 'site'), port: 0 });
-  browser = await launchChromium();
+  site = await servedSite(findManifests('content/decks'));
+  ({ server, browser, report } = site);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${server.url}${path}`);
-  await page.waitForSelector('html[data-labdeck-ready="true"]');
-  return page;
-}
+const open = (path: string): Promise<Page> => site.open(path);
 
 const pacingOf = (id: string) => {
   const deck = report.course.decks.find((d) => d.id === id)!;

@@ -1,42 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/build/site.ts';
 import { findManifests } from '../../src/manifest/index.ts';
 import { checkLayout } from '../../src/present/layout-check.ts';
-import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { launchChromium } from '../../src/shared/browser.ts';
+import type { RunningServer } from '../../src/server/serve.ts';
+import { servedSite, type ServedSite } from './served-site.ts';
 
 /**
  * What the room sees, in a 1280×720 window (a 720p projector), French decks first: nothing the
  * page adds (banner, marks, slide number, arrows, the speaker view's labels) covers the slide,
  * and code lines too long for the slide stay readable, wrapped the same on screen and in print.
  */
-let dir: string;
+let site: ServedSite;
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labdeck-room-layout-'));
-  const report = await buildSite({ manifests: findManifests('content/decks'), outDir: join(dir, 'site') });
-  expect(report.ok).toBe(true);
-  server = await startServer({ root: join(dir, 'site'), port: 0 });
-  browser = await launchChromium();
+  site = await servedSite(findManifests('content/decks'));
+  ({ server, browser } = site);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(`${server.url}${path}`);
-  await page.waitForSelector('html[data-labdeck-ready="true"]');
-  return page;
-}
+const open = (path: string): Promise<Page> => site.open(path);
 
 type Box = { left: number; right: number; top: number; bottom: number };
 const meets = (a: Box, b: Box) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;

@@ -1,39 +1,32 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from '../../src/build/site.ts';
 import { findManifests } from '../../src/manifest/index.ts';
-import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, launchChromium } from '../../src/shared/browser.ts';
+import type { RunningServer } from '../../src/server/serve.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../src/shared/browser.ts';
 import { pathToFileURL } from 'node:url';
 import { packDeck } from '../../src/present/pack.ts';
 import { colourfulPixels } from './png.ts';
+import { servedSite, type ServedSite } from './served-site.ts';
 
 /**
  * The words and pictures of the room: a French deck speaks French everywhere (speaker view,
  * pause screen, Reveal's own help, index), `L` says when there is no other language, emoji are
  * drawn on a laptop with no emoji font, no request fails, and a follower screen stays in step.
  */
+let site: ServedSite;
 let dir: string;
 let server: RunningServer;
 let browser: Browser;
 const failed: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'labdeck-room-ui-'));
-  const report = await buildSite({ manifests: findManifests('content/decks'), outDir: join(dir, 'site') });
-  expect(report.ok).toBe(true);
-  server = await startServer({ root: join(dir, 'site'), port: 0 });
-  browser = await launchChromium();
+  site = await servedSite(findManifests('content/decks'));
+  ({ dir, server, browser } = site);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => site?.close());
 
 async function open(path: string, on: Browser = browser): Promise<Page> {
   const page = await on.newPage({ viewport: { width: 1280, height: 720 } });

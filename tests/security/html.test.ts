@@ -54,7 +54,7 @@ describe('a fence info string stays one attribute value', () => {
     const r = await renderChapter('## Fence\n\n```x"onmouseover="alert(1)\ncode\n```\n');
     const pres = assertNoInjection(r.html).filter((e) => e.tagName === 'pre');
     expect(pres.map((p) => [attr(p, 'class'), attr(p, 'data-lang')])).toEqual([['plain', 'x"onmouseover="alert(1)']]);
-    expect(r.html).toContain('<pre class="plain" data-lang="x&#x22;onmouseover=&#x22;alert(1)">');
+    expect(r.html).toContain('<pre class="plain" data-lang="x&#x22;onmouseover=&#x22;alert(1)" style="--ld-cols:');
   });
 
   it('any info string, code, class, name and deck title: no event handler, no script, values read back as written', async () => {

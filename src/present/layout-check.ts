@@ -136,6 +136,9 @@ function measureSlides({ from, to }: { from: number; to: number }): SlideMeasure
     const over = [
       ...controls,
       ...Array.from(s.querySelectorAll('.ld-marks > .ld-flag, .ld-marks .ld-badge')).map((m) => ({ by: `the “${(m.textContent ?? '').trim()}” mark`, box: rect(m.getBoundingClientRect()) })),
+      ...Array.from(s.querySelectorAll('.ld-verified'))
+        .filter(shown)
+        .map((m) => ({ by: 'the verification mark', box: rect(m.getBoundingClientRect()) })),
     ];
     const covered: SlideMeasure['covered'] = [];
     const seen = new Set<string>();
@@ -143,7 +146,7 @@ function measureSlides({ from, to }: { from: number; to: number }): SlideMeasure
     const walker = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const text = (n.textContent ?? '').trim();
-      if (!text || n.parentElement?.closest('aside.notes, .ld-marks')) continue;
+      if (!text || n.parentElement?.closest('aside.notes, .ld-marks, .ld-verified, .ld-verify-note')) continue;
       const range = document.createRange();
       range.selectNodeContents(n);
       for (const r of Array.from(range.getClientRects())) content.push({ text: text.length > 40 ? `${text.slice(0, 40)}…` : text, box: rect(r) });

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Build (or reuse) the control-plane binaries labdeck's cluster needs:
-# kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes),
-# etcd (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), all from the Go
-# module proxy, into a versioned cache folder outside the repository.
+# Build (or reuse) what labdeck's cluster runs: kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubelet, kube-proxy (k8s.io/kubernetes),
+# etcd (go.etcd.io/etcd/server/v3), CoreDNS (github.com/coredns/coredns), the pod
+# sandbox (pause.go) and kwok (sigs.k8s.io/kwok, for --nodes simulated), all from
+# the Go module proxy, into a versioned cache folder outside the repository;
+# then the registry mirror's images from Debian packages (images.sh).
 # Output goes to $BUILD_LOG; a failure names that log.
 #   build.sh           build what is missing, reuse the rest
 #   build.sh --force   rebuild everything
@@ -24,6 +26,9 @@ ASSETS=(kwok-assets/node-initialize.yaml kwok-assets/node-heartbeat-with-lease.y
         kwok-assets/pod-ready.yaml kwok-assets/pod-complete.yaml kwok-assets/pod-delete.yaml
         kwok-assets/kwok.x-k8s.io_logs.yaml)
 
+# The pause binary is stamped with its source's hash: an edit rebuilds it.
+pause_version() { sha256sum <"$here/pause.go" | cut -c1-16; }
+
 # have FILE [STAMP VERSION]: FILE exists (and was built at VERSION).
 have() {
   [[ $force == 0 && -e "$BIN_DIR/$1" ]] || return 1
@@ -33,6 +38,8 @@ have_bin() {
   case "$1" in
     etcd) have etcd etcd "$EVER" || have etcd etcd debian ;;
     kwok) have kwok kwok "$KWOKVER" ;;
+    coredns) have coredns coredns "$COREDNS_VER" ;;
+    pause) have pause pause "$(pause_version)" ;;
     *) have "$1" "$1" "$KVER" ;;
   esac
 }
@@ -42,8 +49,33 @@ all_present() {
   for f in "${ASSETS[@]}"; do have "$f" || return 1; done
 }
 
+# Images are checked by images.sh itself (a stamp per image); it needs root for
+# its namespaces, so without root only the binaries are built.
+build_images() {
+  local t0 args=()
+  t0=$(date +%s)
+  [[ $force == 1 ]] && args=(--force)
+  if [[ $(id -u) -ne 0 ]]; then
+    info "images not built: building them needs root (as does a real node); --nodes simulated needs none"
+    return 0
+  fi
+  require_packages build "building the registry mirror's images" "the images themselves are made from busybox-static and nginx, downloaded with apt-get download"
+  printf '\n=== images: images.sh (%s)\n' "$(date -u +%FT%TZ)" >>"$BUILD_LOG"
+  if ! bash "$here/images.sh" "${args[@]}" >>"$BUILD_LOG" 2>&1; then
+    printf '=== images FAILED\n' >>"$BUILD_LOG"
+    tail -n 15 "$BUILD_LOG" >&2 || true
+    die "$EXIT_BUILD_FAILED" "building the mirror's images failed; full output in $BUILD_LOG"
+  fi
+  local summary
+  summary=$(grep '^images: ' "$BUILD_LOG" | tail -n1)
+  printf 'images\t%s\n' "$(($(date +%s) - t0))" >>"$CACHE_DIR/build-times.tsv"
+  info "${summary#images: } in $(($(date +%s) - t0))s"
+}
+
 if all_present; then
+  [[ -f "$BUILD_LOG" ]] || { mkdir -p "$(dirname "$BUILD_LOG")"; : >"$BUILD_LOG"; }
   info "binaries already built in $BIN_DIR (reused; --force rebuilds)"
+  build_images
   exit 0
 fi
 
@@ -80,7 +112,9 @@ step() {
     etcd) echo "$EVER" >"$BIN_DIR/.etcd.version" ;;
     etcd-debian) echo debian >"$BIN_DIR/.etcd.version" ;;
     kwok|kwok-assets) echo "$KWOKVER" >"$BIN_DIR/.$name.version" ;;
-    kube-*) echo "$KVER" >"$BIN_DIR/.$name.version" ;;
+    coredns) echo "$COREDNS_VER" >"$BIN_DIR/.coredns.version" ;;
+    pause) pause_version >"$BIN_DIR/.pause.version" ;;
+    kube*) echo "$KVER" >"$BIN_DIR/.$name.version" ;;
   esac
   info "$name done in $((t1 - t0))s"
 }
@@ -117,6 +151,18 @@ build_etcd_debian() {
   apt-get download etcd-server
   dpkg-deb -x etcd-server_*.deb root
   cp root/usr/bin/etcd "$BIN_DIR/etcd"
+}
+
+build_coredns() {
+  GOBIN="$BIN_DIR" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@v$COREDNS_VER"
+}
+
+build_pause() {
+  local w="$CACHE_DIR/mod-pause"
+  mkdir -p "$w" && cd "$w"
+  printf 'module labdeck.local/pause\n\ngo 1.23.0\n' >go.mod
+  cp "$PAUSE_SRC" main.go
+  go build -trimpath -ldflags "-s -w" -o "$BIN_DIR/pause" .
 }
 
 build_kwok() {
@@ -178,6 +224,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
   go mod tidy
@@ -199,8 +247,9 @@ build_k8s_cmd() {
 }
 
 # The step functions run in child bash processes (see step): export them.
-export BIN_DIR CACHE_DIR BUILD_LOG KVER EVER KWOKVER MINOR PATCH
-export -f build_etcd build_etcd_debian build_kwok kwok_assets k8s_module build_k8s_cmd
+PAUSE_SRC="$here/pause.go"
+export BIN_DIR CACHE_DIR BUILD_LOG KVER EVER KWOKVER COREDNS_VER MINOR PATCH PAUSE_SRC
+export -f build_etcd build_etcd_debian build_kwok kwok_assets k8s_module build_k8s_cmd build_coredns build_pause
 
 info "building cluster binaries into $BIN_DIR (log: $BUILD_LOG)"
 go version >>"$BUILD_LOG"
@@ -229,19 +278,25 @@ have_bin kwok || step kwok build_kwok
 all_assets=1
 for f in "${ASSETS[@]}"; do have "$f" || all_assets=0; done
 [[ $all_assets == 1 && "$(cat "$BIN_DIR/.kwok-assets.version" 2>/dev/null)" == "$KWOKVER" ]] || step kwok-assets kwok_assets
-if ! have_bin kube-apiserver || ! have_bin kube-controller-manager || ! have_bin kube-scheduler; then
-  step k8s-modules k8s_module
-fi
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+need_k8s=0
+for c in "${K8S_CMDS[@]}"; do have_bin "$c" || need_k8s=1; done
+# The wrapper module imports all five commands: (re)tidy it when one is missing,
+# e.g. a cache made before the node existed.
+[[ $need_k8s == 0 ]] || step k8s-modules k8s_module
 # Built one after the other so the log shows each component's own cost; the
-# packages compiled for the apiserver are reused from GOCACHE by the next two.
-have_bin kube-apiserver || step kube-apiserver build_k8s_cmd kube-apiserver
-have_bin kube-controller-manager || step kube-controller-manager build_k8s_cmd kube-controller-manager
-have_bin kube-scheduler || step kube-scheduler build_k8s_cmd kube-scheduler
-printf 'total\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES"
+# packages compiled for the apiserver are reused from GOCACHE by the next ones.
+for c in "${K8S_CMDS[@]}"; do have_bin "$c" || step "$c" build_k8s_cmd "$c"; done
+have_bin coredns || step coredns build_coredns
+have_bin pause || step pause build_pause
+printf 'binaries\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES"
 cat >"$BIN_DIR/VERSIONS" <<V
 kubernetes v$KVER
 etcd v$EVER
+coredns v$COREDNS_VER
 kwok v$KWOKVER
 $(go version)
 V
 info "all binaries ready in $(($(date +%s) - T0))s: $BIN_DIR"
+build_images
+printf 'total\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES"

@@ -12,4 +12,8 @@ if [[ ! -f "$kc" ]] || ! api_ready; then
 fi
 # Single quotes: the path may hold spaces; it never holds a single quote we made.
 printf "export KUBECONFIG='%s'\n" "$kc"
-printf "# labdeck cluster: Kubernetes API on https://127.0.0.1:%s, simulated kwok nodes\n" "$APISERVER_PORT"
+if [[ "$NODES" == real ]]; then
+  printf "# labdeck cluster: Kubernetes API on https://127.0.0.1:%s, real node %s (containers run)\n" "$APISERVER_PORT" "$NODE_NAME"
+else
+  printf "# labdeck cluster: Kubernetes API on https://127.0.0.1:%s, simulated kwok nodes (no container runs)\n" "$APISERVER_PORT"
+fi

@@ -13,6 +13,8 @@ export const ClusterExit = {
   staleState: 6,
   startFailed: 7,
   notRunning: 8,
+  missingPackages: 9,
+  noContainers: 10,
 } as const;
 
 export type ClusterExitCode = (typeof ClusterExit)[keyof typeof ClusterExit];
@@ -21,7 +23,7 @@ export type ClusterExitCode = (typeof ClusterExit)[keyof typeof ClusterExit];
 export function hintFor(code: number): string | undefined {
   switch (code) {
     case ClusterExit.missingBinaries:
-      return 'build the binaries first: labdeck cluster build (15-30 min cold, then cached)';
+      return 'build the binaries and images first: labdeck cluster build (15-30 min cold, then cached)';
     case ClusterExit.buildFailed:
       return 'read the build log named above; a rerun reuses what was already built';
     case ClusterExit.portTaken:
@@ -32,6 +34,10 @@ export function hintFor(code: number): string | undefined {
       return 'read the component log named above; fix, then run labdeck cluster up again';
     case ClusterExit.notRunning:
       return 'start it with: labdeck cluster up';
+    case ClusterExit.missingPackages:
+      return 'install the Debian packages named above (the apt-get line), then run the command again';
+    case ClusterExit.noContainers:
+      return 'this machine cannot run containers; labdeck cluster up --nodes simulated still gives a real API server';
     default:
       return undefined;
   }

@@ -1,3 +1,4 @@
 export { ClusterExit, hintFor, type ClusterExitCode } from './errors.ts';
 export { runClusterScript, scriptsDir, type ClusterAction, type RunOptions, type RunResult } from './scripts.ts';
-export { SIMULATION_NOTICE, classifyNodes, detectSimulation, type ClusterSimulation } from './simulation.ts';
+export { SIMULATED_NOTICE, describeNodes, detectNodes, type ClusterNodes, type NodeList } from './nodes.ts';
+export { imageListPath, mirrorHas, normalizeImage, readImageList, type MirroredImage } from './mirror.ts';

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { classifyNodes } from '../cluster/simulation.ts';
+import { describeNodes, type NodeList } from '../cluster/nodes.ts';
+import { imageListPath } from '../cluster/mirror.ts';
 import type { NodeKind } from './events.ts';
 import type { Unit } from './step.ts';
 
@@ -122,6 +123,8 @@ export interface ClusterFacts {
   /** The API server's version, `v1.33.13`. */
   kubernetes?: string;
   nodes?: NodeKind;
+  /** What ran the pods, in one line (`real node: kubelet v1.33.13, containerd 1.6.20, runc 1.1.5`). */
+  nodeLabel?: string;
   /**
    * On kwok-simulated nodes no container runs, so a passing lab proves the commands, not the
    * containers: reports say so. Undefined for real nodes.
@@ -130,10 +133,10 @@ export interface ClusterFacts {
 }
 
 /** Asks the cluster its version and what its nodes are; what cannot be read is left out. */
-export async function clusterFacts(target: ClusterTarget): Promise<ClusterFacts> {
+export async function clusterFacts(target: ClusterTarget): Promise<ClusterFacts & { labdeckNode?: boolean }> {
   const base = ['--kubeconfig', target.kubeconfig, '--context', target.context];
   const [nodes, version] = await Promise.all([kubectl([...base, 'get', 'nodes', '-o', 'json']).catch(() => ''), kubectl([...base, 'version', '-o', 'json']).catch(() => '')]);
-  const facts: ClusterFacts = {};
+  const facts: ClusterFacts & { labdeckNode?: boolean } = {};
   try {
     const v = (JSON.parse(version) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
     if (v) facts.kubernetes = v;
@@ -141,14 +144,72 @@ export async function clusterFacts(target: ClusterTarget): Promise<ClusterFacts>
     /* unknown version */
   }
   try {
-    const c = classifyNodes(JSON.parse(nodes) as Parameters<typeof classifyNodes>[0]);
-    if (c.simulatedNodes.length || c.realNodes.length) facts.nodes = c.realNodes.length === 0 ? 'kwok' : c.simulatedNodes.length === 0 ? 'real' : 'mixed';
+    const c = describeNodes(JSON.parse(nodes) as NodeList);
+    if (c.kind !== 'none') facts.nodes = c.kind === 'simulated' ? 'kwok' : c.kind;
+    facts.nodeLabel = c.label;
     if (c.notice) facts.simulation = c.notice;
+    // labdeck's own node: its images come from labdeck's mirror, which pull errors can name.
+    if (c.labdeck) facts.labdeckNode = true;
   } catch {
     /* unknown nodes */
   }
   return facts;
 }
+
+interface PodList {
+  items: {
+    metadata: { name: string };
+    status?: { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+  }[];
+}
+interface ContainerStatus {
+  name: string;
+  image: string;
+  state?: { waiting?: { reason?: string; message?: string } };
+}
+interface EventList {
+  items: { involvedObject: { name: string }; reason?: string; message?: string; lastTimestamp?: string }[];
+}
+
+const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+/**
+ * Why a failed step's pods did not start, when it is their image: a step that waits on such a pod
+ * only times out, and the reason is in the pod's status and events. On labdeck's real node it
+ * says whether the image is missing from the registry mirror (and where to add it) or the mirror
+ * does not answer.
+ */
+export async function explainPullFailures(kubeconfig: string, namespace: string, labdeckMirror: boolean): Promise<string | undefined> {
+  const k = (...args: string[]) => kubectl(['--kubeconfig', kubeconfig, '-n', namespace, ...args]);
+  const pods = JSON.parse(await k('get', 'pods', '-o', 'json')) as PodList;
+  const stuck = pods.items.flatMap((p) =>
+    [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
+      .filter((c) => PULL_FAILURES.has(c.state?.waiting?.reason ?? ''))
+      .map((c) => ({ pod: p.metadata.name, container: c })),
+  );
+  if (stuck.length === 0) return undefined;
+  const events = JSON.parse(await k('get', 'events', '-o', 'json')) as EventList;
+  return explainPulls(stuck, events, labdeckMirror);
+}
+
+/** Pure part of explainPullFailures: one line per image. */
+export function explainPulls(stuck: { pod: string; container: ContainerStatus }[], events: EventList, labdeckMirror: boolean): string {
+  const lines = new Map<string, string>();
+  for (const { pod, container } of stuck) {
+    if (lines.has(container.image)) continue;
+    const pulls = events.items.filter((e) => e.involvedObject.name === pod && e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
+    const error = pulls.at(-1)?.message ?? container.state?.waiting?.message ?? container.state?.waiting?.reason ?? '';
+    const where = `pod ${pod} cannot pull image ${container.image}`;
+    if (labdeckMirror && /not found|manifest unknown/i.test(error))
+      lines.set(container.image, `${where}: labdeck's registry mirror does not have it (${imageListPath()} lists what it has; add the image there, with a recipe in images.sh, and run labdeck cluster build)`);
+    else if (labdeckMirror && /connection refused|dial tcp|no such host|i\/o timeout|no route/i.test(error))
+      lines.set(container.image, `${where}: labdeck's registry mirror does not answer (${oneLine(error)}); see labdeck cluster status, and labdeck cluster up to restart it`);
+    else lines.set(container.image, `${where}: ${oneLine(error)}`);
+  }
+  return [...lines.values()].join('\n');
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Namespaces earlier runs left (label labdeck.io/run), to report at the start of a run. */
 export async function leftoverNamespaces(target: ClusterTarget): Promise<string[]> {

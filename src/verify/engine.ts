@@ -45,6 +45,8 @@ export interface EngineOptions {
   interactive?: Interaction;
   /** `--update`: transcript outputs are recorded, not compared (the caller rewrites the blocks). */
   update?: boolean;
+  /** What the cluster says about a failure (e.g. a pod whose image cannot be pulled), added to its message. */
+  explainFailure?(): Promise<string | undefined>;
 }
 
 export interface Outcome {
@@ -168,7 +170,11 @@ class UnitRun {
         return true;
       }
       const t0 = Date.now();
-      const outcome = await runStep(step, o, this.#state, this.scale);
+      let outcome = await runStep(step, o, this.#state, this.scale);
+      if (outcome.status === 'failed' && !o.signal.aborted && o.explainFailure) {
+        const why = await o.explainFailure().catch(() => undefined);
+        if (why) outcome = { ...outcome, message: outcome.message ? `${outcome.message}\n${why}` : why };
+      }
       if (outcome.status === 'failed' && o.signal.aborted) {
         this.report(sp.slide, info, { ...outcome, message: 'interrupted' }, Date.now() - t0, attempt);
         this.#stopped = 'interrupted';

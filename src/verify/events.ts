@@ -65,6 +65,8 @@ export type VerifyEvent =
       /** The API server's version (`v1.33.13`), when the unit used a cluster. */
       kubernetes?: string;
       nodes?: NodeKind;
+      /** What ran the pods, in one line: `real node: kubelet v1.33.13, containerd 1.6.20, runc 1.1.5`. */
+      nodeLabel?: string;
       /** Console transcripts were replayed (`transcripts: true` or `--transcripts`): the plan the hashes come from. */
       transcripts?: boolean;
     }

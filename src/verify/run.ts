@@ -6,7 +6,7 @@ import { countSteps } from './extract.ts';
 import { runUnit, type Interaction } from './engine.ts';
 import { unitRef, type Emit, type ShardInfo } from './events.ts';
 import { LABDECK_VERSION } from '../shared/version.ts';
-import { clusterFacts, needsCluster, namespaceName, prepareNamespace, type ClusterFacts, type ClusterTarget, type RunNamespace } from './cluster.ts';
+import { clusterFacts, explainPullFailures, needsCluster, namespaceName, prepareNamespace, type ClusterFacts, type ClusterTarget, type RunNamespace } from './cluster.ts';
 import { CastRecorder } from './report/cast.ts';
 import type { SlideRef, Unit } from './step.ts';
 import { Terminal } from './terminal/terminal.ts';
@@ -102,6 +102,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
   try {
     let kubeconfig = join(dir, 'kubeconfig');
     let facts: ClusterFacts = {};
+    let labdeckNode = false;
     const namespace = namespaceName(o.runId, unit.id);
     if (needsCluster(unit)) {
       if (!o.cluster) return fail('this deck runs kubectl but no cluster context was chosen');
@@ -111,7 +112,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
         return fail(`could not prepare namespace ${namespace}: ${(e as Error).message}`);
       }
       kubeconfig = ns.kubeconfig;
-      facts = await clusterFacts(o.cluster);
+      ({ labdeckNode = false, ...facts } = await clusterFacts(o.cluster));
     }
     const inherited = Object.fromEntries(INHERITED_VARIABLES.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
     const env = shellEnvironment({
@@ -148,6 +149,7 @@ async function runOne(unit: Unit, n: number, o: RunOptions): Promise<'passed' | 
       ...(casts ? { onLayout: async () => casts!.resize(await t.paneSizes()) } : {}),
       ...(o.interactive ? { interactive: o.interactive } : {}),
       ...(o.update ? { update: true } : {}),
+      ...(ns ? { explainFailure: () => explainPullFailures(ns!.kubeconfig, ns!.namespace, labdeckNode) } : {}),
     });
     await t.close();
     liveSockets.delete(socket);

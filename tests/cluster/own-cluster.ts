@@ -1,13 +1,18 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { runClusterScript } from '../../src/cluster/index.ts';
 
 /**
  * What cluster test files share: where the binaries are, and the environment of a cluster of
- * their own (own state folder, own free loopback ports), so fault tests never disturb the
- * cluster `.ci/run` starts for the rest of the suite.
+ * their own (own state folder, own free loopback ports; a real node gets its own network
+ * namespace, link addresses, cgroups and iptables chains from the state folder's path), so fault
+ * tests never disturb the cluster `.ci/run` starts for the rest of the suite.
  */
+
+const run = promisify(execFile);
 
 /** Where build.sh puts the binaries (honours LABDECK_CLUSTER_BIN and the cache variables). */
 export async function clusterPaths(env: NodeJS.ProcessEnv = {}): Promise<Record<string, string>> {
@@ -20,9 +25,12 @@ export async function clusterPaths(env: NodeJS.ProcessEnv = {}): Promise<Record<
   );
 }
 
-/** The binaries build.sh should have produced that are not there. */
-export function missingBinaries(paths: Record<string, string>): string[] {
-  return (paths.BINARIES ?? '').split(' ').filter((b) => !existsSync(path.join(paths.BIN_DIR ?? '', b)));
+/** The binaries (and, for a real node, mirror images) build.sh should have produced that are not there. */
+export function missingBinaries(paths: Record<string, string>, nodes: 'real' | 'simulated' = 'real'): string[] {
+  const bins = (paths[nodes === 'real' ? 'BINARIES_REAL' : 'BINARIES_SIMULATED'] ?? '').split(' ').filter((b) => !existsSync(path.join(paths.BIN_DIR ?? '', b)));
+  if (nodes === 'simulated') return bins;
+  const mirrored = path.join(paths.IMAGES_DIR ?? '', 'mirrored');
+  return existsSync(mirrored) && readFileSync(mirrored, 'utf8').includes('registry.k8s.io/pause') ? bins : [...bins, 'images'];
 }
 
 /** Distinct free loopback ports, found by binding port 0. */
@@ -38,9 +46,9 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-/** Environment for the cluster scripts: a state folder under `root` and six free ports. */
+/** Environment for the cluster scripts: a state folder under `root` and seven free ports. */
 export async function ownClusterEnv(root: string): Promise<NodeJS.ProcessEnv> {
-  const [etcd, peer, api, kcm, sched, kwok] = await freePorts(6);
+  const [etcd, peer, api, kcm, sched, kwok, registry] = await freePorts(7);
   return {
     LABDECK_CLUSTER_STATE: path.join(root, 'state'),
     LABDECK_ETCD_PORT: String(etcd),
@@ -49,5 +57,51 @@ export async function ownClusterEnv(root: string): Promise<NodeJS.ProcessEnv> {
     LABDECK_KCM_PORT: String(kcm),
     LABDECK_SCHEDULER_PORT: String(sched),
     LABDECK_KWOK_PORT: String(kwok),
+    LABDECK_REGISTRY_PORT: String(registry),
   };
+}
+
+/** Whether this machine can run a real node (root, cgroups, namespaces): the scripts' own preflight. */
+export function canRunRealNode(): boolean {
+  return process.getuid?.() === 0 && existsSync('/sys/fs/cgroup');
+}
+
+/** What `down` would have left of the node of `env`'s state folder (scripts/cluster/leftovers.sh). */
+export async function leftovers(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const script = path.join(import.meta.dirname, '../../scripts/cluster/leftovers.sh');
+  const r = await run('bash', [script], { env: { ...process.env, ...env } }).then(
+    (x) => x.stdout,
+    (e: { stdout?: string }) => e.stdout ?? 'leftovers.sh failed',
+  );
+  return r.split('\n').filter(Boolean);
+}
+
+/** Processes (running, not zombies) whose network namespace has inode `ino`. */
+export function processesInNetns(ino: number): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSafe('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const link = readlinkSafe(`/proc/${d}/ns/net`);
+      if (link === `net:[${ino}]` && !/^\d+ \([^)]*\) [ZX]/.test(readFileSync(`/proc/${d}/stat`, 'utf8'))) pids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+function readdirSafe(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
+  }
 }

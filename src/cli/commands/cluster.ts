@@ -1,16 +1,16 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { hintFor, runClusterScript, type ClusterAction } from '../../cluster/index.ts';
 import type { RegisterCommand } from '../shared.ts';
 
 /**
  * `labdeck cluster build|up|down|status|env`: a real Kubernetes control plane on
- * 127.0.0.1 with kwok-simulated nodes (see docs/CLUSTER.md). The work is done by
- * scripts/cluster/*.sh; this maps their exit codes and adds what to do next.
+ * 127.0.0.1 and a real node (or kwok's simulated ones), see docs/CLUSTER.md. The work is
+ * done by scripts/cluster/*.sh; this maps their exit codes and adds what to do next.
  */
 export const registerCluster: RegisterCommand = (program, setExit) => {
   const cluster: Command = program
     .command('cluster')
-    .description('Run a local Kubernetes control plane (simulated nodes) for verifying labs');
+    .description('Run a local Kubernetes cluster (control plane and a real node) for verifying labs');
 
   const run = async (action: ClusterAction, args: string[] = []) => {
     // `labdeck cluster status | head` closes our stdout early: not an error.
@@ -28,14 +28,15 @@ export const registerCluster: RegisterCommand = (program, setExit) => {
 
   cluster
     .command('build')
-    .description('Build (or reuse) kube-apiserver, controller-manager, scheduler, etcd and kwok from Go modules')
+    .description('Build (or reuse) the cluster binaries from Go modules and the registry mirror\'s images from Debian packages')
     .option('--force', 'rebuild even when cached binaries exist')
     .action((opts: { force?: boolean }) => run('build', opts.force ? ['--force'] : []));
 
   cluster
     .command('up')
     .description('Start the cluster on 127.0.0.1 (reuses a running one; recovers from a crashed run)')
-    .action(() => run('up'));
+    .addOption(new Option('--nodes <kind>', 'real: kubelet + containerd + runc run the pods; simulated: kwok nodes, no container runs').choices(['real', 'simulated']).default('real'))
+    .action((opts: { nodes: string }) => run('up', ['--nodes', opts.nodes]));
 
   cluster
     .command('down')
@@ -44,7 +45,7 @@ export const registerCluster: RegisterCommand = (program, setExit) => {
 
   cluster
     .command('status')
-    .description('Show what runs, versions, ports, and how simulated pods produce output')
+    .description('Show what runs, versions, ports, and what kind of node runs the pods')
     .action(() => run('status'));
 
   cluster

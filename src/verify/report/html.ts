@@ -15,6 +15,7 @@ export function htmlReport(run: RunSummary, castDir?: string): string {
   for (const u of run.units) {
     const failed = u.slides.filter((s) => s.status === 'failed').length;
     body.push(`<section><h2 class="${u.status}">${escapeXml(u.title)} <small>${escapeXml(u.source)} · ${u.status} · ${u.slides.length} slides, ${failed} failed · ${(u.durationMs / 1000).toFixed(1)} s${u.namespace ? ` · namespace ${escapeXml(u.namespace)}` : ''}</small></h2>`);
+    if (u.nodeLabel) body.push(`<p class="nodes">nodes: ${escapeXml(u.nodeLabel)}</p>`);
     if (u.simulation) body.push(`<p class="simulation">⚠ ${escapeXml(u.simulation)}</p>`);
     for (const w of u.warnings) body.push(`<p class="warning">${escapeXml(w)}</p>`);
     const casts = Object.entries(u.casts);

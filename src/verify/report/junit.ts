@@ -16,7 +16,7 @@ export function junitXml(run: RunSummary): string {
     out.push(
       `  <testsuite name="${escapeXml(u.title)}" id="${escapeXml(u.id)}" file="${escapeXml(u.source)}" tests="${c.tests}" failures="${c.failures}" skipped="${c.skipped}" time="${secs(u.durationMs)}" timestamp="${escapeXml(u.time)}">`,
     );
-    if (u.namespace) out.push(`    <properties><property name="namespace" value="${escapeXml(u.namespace)}"/><property name="context" value="${escapeXml(u.context ?? '')}"/>${u.simulation ? `<property name="simulation" value="${escapeXml(u.simulation)}"/>` : ''}</properties>`);
+    if (u.namespace) out.push(`    <properties><property name="namespace" value="${escapeXml(u.namespace)}"/><property name="context" value="${escapeXml(u.context ?? '')}"/>${u.nodeLabel ? `<property name="nodes" value="${escapeXml(u.nodeLabel)}"/>` : ''}${u.simulation ? `<property name="simulation" value="${escapeXml(u.simulation)}"/>` : ''}</properties>`);
     for (const s of u.slides) {
       const name = `slide ${s.slide.number}${s.slide.title ? `: ${s.slide.title}` : ''}`;
       out.push(`    <testcase name="${escapeXml(name)}" classname="${escapeXml(u.id)}" file="${escapeXml(s.slide.file)}" line="${s.slide.line}" time="${secs(s.durationMs)}">`);

@@ -26,6 +26,7 @@ export function progressPrinter(stream: NodeJS.WriteStream | { write(s: string):
         break;
       case 'unit-start':
         line(pc.bold(`▶ ${e.title}`) + pc.dim(` (${e.source}${e.namespace ? `, namespace ${e.namespace} on ${e.context}` : ''})`));
+        if (e.nodeLabel) line(pc.dim(`  nodes: ${e.nodeLabel}`));
         if (e.simulation) line(pc.yellow(`  ⚠ ${e.simulation}`));
         break;
       case 'slide':

@@ -24,7 +24,9 @@ export interface UnitSummary {
   hooks: StepEvent[];
   namespace?: string;
   context?: string;
-  /** How the nodes are simulated (kwok), when they are. */
+  /** What ran the pods (real or simulated nodes, versions), in one line. */
+  nodeLabel?: string;
+  /** What simulated nodes mean for the results, when they are. */
   simulation?: string;
   warnings: string[];
   casts: Record<string, string>;
@@ -44,7 +46,7 @@ export function summarize(events: readonly VerifyEvent[]): RunSummary {
   for (const e of events) {
     if (e.type === 'run-start') run = { ...run, run: e.run };
     else if (e.type === 'unit-start')
-      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], hooks: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}), ...(e.simulation ? { simulation: e.simulation } : {}) });
+      units.set(e.unit, { id: e.unit, title: e.title, kind: e.kind, source: e.source, root: e.root, time: e.time, status: 'interrupted', durationMs: 0, slides: [], hooks: [], warnings: [], casts: {}, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.context ? { context: e.context } : {}), ...(e.nodeLabel ? { nodeLabel: e.nodeLabel } : {}), ...(e.simulation ? { simulation: e.simulation } : {}) });
     else if (e.type === 'step') {
       const u = units.get(e.unit);
       if (!u) continue;

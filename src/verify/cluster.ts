@@ -197,7 +197,8 @@ export function explainPulls(stuck: { pod: string; container: ContainerStatus }[
   const lines = new Map<string, string>();
   for (const { pod, container } of stuck) {
     if (lines.has(container.image)) continue;
-    const pulls = events.items.filter((e) => e.involvedObject.name === pod && e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
+    // kubelet's "Failed to pull image …: <containerd's error>" event holds the reason; the pod's own status only says "Back-off".
+    const pulls = events.items.filter((e) => e.involvedObject.name === pod && e.reason === 'Failed' && /^Failed to pull image/.test(e.message ?? ''));
     const error = pulls.at(-1)?.message ?? container.state?.waiting?.message ?? container.state?.waiting?.reason ?? '';
     const where = `pod ${pod} cannot pull image ${container.image}`;
     if (labdeckMirror && /not found|manifest unknown/i.test(error))

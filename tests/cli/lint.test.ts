@@ -11,10 +11,26 @@ const lint = (...args: string[]) => lintIn(process.cwd(), ...args);
 const lintIn = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [BIN, 'lint', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('labdeck lint', () => {
-  it('passes the course in content/', () => {
+  it('passes the course in content/; warns about the two images the loopback cluster\'s mirror lacks', () => {
     const r = lint();
-    expect(r.stderr).toMatch(/decks, \d+ slides: 0 errors, 0 warnings/);
+    expect(r.stderr).toMatch(/decks, \d+ slides: 0 errors, 2 warnings/);
+    expect(r.stderr).toMatch(/^fr\/intro\/kubernetes\.md:243:1: warning: this lab runs image gcr\.io\/google-samples\/kubernetes-bootcamp:v1, which labdeck's registry mirror does not have/m);
+    expect(r.stderr).toMatch(/^fr\/prometheus\/kubernetes-prometheus\.md:419:1: warning: this lab runs image containous\/whoami:latest \(docker\.io\/containous\/whoami:latest\)/m);
     expect(r.status).toBe(0);
+  });
+
+  it('warns with file:line when a lab runs an image the mirror does not have', () => {
+    const dir = deck({
+      'deck.yml': 'exclude: []\ncontent:\n- a.md\n',
+      'a.md': '## T\n\n.lab[\n\n```bash\nkubectl run a --image alpine ping 127.0.0.1\nkubectl run b --image=labdeck/nosuch:2 -- sleep 1\nkubectl create deployment c --image=$REGISTRY/app:v1\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata: {name: d}\nspec:\n  containers:\n  - name: d\n    image: quay.io/other/thing:1.0\nEOF\n```\n\n]\n',
+    });
+    const r = lint(join(dir, 'deck.yml'));
+    expect(r.status, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('[verify/image-not-mirrored]'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^a\.md:7:1: warning: this lab runs image labdeck\/nosuch:2 \(docker\.io\/labdeck\/nosuch:2\)/);
+    expect(warnings[1]).toMatch(/^a\.md:9:1: warning: this lab runs image quay\.io\/other\/thing:1\.0,/);
+    expect(r.stderr).toContain('hint: add it to');
   });
 
   it('reports parser, runner and import problems with file:line:col and exits 1', () => {

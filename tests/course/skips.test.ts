@@ -6,7 +6,7 @@ const BIN = join(import.meta.dirname, '../../bin/labdeck.js');
 const plan = (deck: string) => spawnSync(process.execPath, [BIN, 'verify', '--plan', '--transcripts', `content/decks/${deck}.yml`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('what cannot run here says why (imported French decks)', () => {
-  it('TP4: Docker, the private registry and the learner node address are skipped with a reason', () => {
+  it('TP4: Docker, the private registry, the learner node address and the interactive pod session are skipped with a reason', () => {
     const r = plan('tp4-fr');
     expect(r.status).toBe(0);
     const out = r.stdout + r.stderr;
@@ -16,7 +16,10 @@ describe('what cannot run here says why (imported French decks)', () => {
       const slide = out.split('\n').slice(0, line).reverse().find((l) => /^\s+slide \d+\/\d+/.test(l))!;
       expect(slide, command).toMatch(/\[skip: needs Docker and the course's private registry/);
     }
-    expect(out).toMatch(/\[skip: needs the learner's node address and NodePort[^\]]*\]\n\s+fr\/tp4\/tp4\.md:\d+\s+\$ curl 172\.31\.20\.49:32328/);
+    expect(out).toMatch(/\[skip: needs the learner's node address \(172\.31\.20\.49\)[^\]]*never reaches an address outside this machine[^\]]*\]\n\s+fr\/tp4\/tp4\.md:\d+\s+\$ curl 172\.31\.20\.49:32328/);
+    expect(out).toMatch(/\[skip: an interactive session inside the pod[^\]]*\]\n\s+fr\/tp4\/tp4\.md:\d+\s+\$ kubectl run -ti --rm --restart=Never --image=busybox busybox/);
+    // Nothing is skipped any more because the verification cluster's nodes were simulated.
+    expect(out).not.toMatch(/simulated/);
   });
 
   it('intro: minikube, kubectl proxy and the interactive pod session are skipped with a reason', () => {

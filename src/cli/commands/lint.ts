@@ -9,6 +9,9 @@ import { findMojibake, repairMojibake } from '../../parse/index.ts';
 import { OutsideWriteError, writeFileAtomic } from '../../shared/files.ts';
 import { buildSite } from '../../build/site.ts';
 import { unitFromDeck, unitFromFile } from '../../verify/extract.ts';
+import { unmirroredImages } from '../../verify/images.ts';
+import { imageListPath, readImageList } from '../../cluster/mirror.ts';
+import type { Unit } from '../../verify/step.ts';
 import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type RegisterCommand } from '../shared.ts';
 
 /**
@@ -65,12 +68,15 @@ interface Linted {
 async function lintInputs(manifests: string[], chapters: string[]): Promise<Linted> {
   const out: Linted = { diagnostics: [], decks: 0, slides: 0, files: new Map(), roots: new Map() };
   const plans: Diagnostic[] = [];
+  // With transcripts: a console block in a lab box is a lab too, for the image check.
+  const units: Unit[] = [];
   if (manifests.length > 0) {
     const report = await buildSite({ manifests });
     out.diagnostics.push(...report.diagnostics);
     out.decks = report.summaries.length;
     out.slides += report.summaries.reduce((n, s) => n + s.slideCount, 0);
     plans.push(...report.course.decks.flatMap((deck) => unitFromDeck(deck, report.course.root).diagnostics));
+    units.push(...report.course.decks.map((deck) => unitFromDeck(deck, report.course.root, true)));
     for (const [key, file] of report.course.files) {
       if (key.includes('#')) continue;
       out.files.set(join(report.course.root, file.path), file);
@@ -89,11 +95,13 @@ async function lintInputs(manifests: string[], chapters: string[]): Promise<Lint
       out.diagnostics.push(...chapter.file.diagnostics);
       out.slides += chapter.file.slides.length;
       plans.push(...unitFromFile(chapter.file, chapter.root).diagnostics);
+      units.push(unitFromFile(chapter.file, chapter.root, true));
       out.files.set(resolve(input), chapter.file);
       out.roots.set(resolve(input), chapter.root);
     }
   }
-  out.diagnostics.push(...once(plans.filter((d) => d.code !== 'directive/unknown-verb')), ...importDiagnostics(out.files));
+  const list = imageListPath();
+  out.diagnostics.push(...once(plans.filter((d) => d.code !== 'directive/unknown-verb')), ...unmirroredImages(units, readImageList(list), list), ...importDiagnostics(out.files));
   return out;
 }
 

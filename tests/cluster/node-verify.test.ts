@@ -79,7 +79,10 @@ async function downLeavesNothing() {
   expect(existsSync(state())).toBe(false);
 }
 
-const PINGPONG = '.lab[\n```bash\nkubectl run pingpong --image alpine ping 127.0.0.1\nkubectl wait pod/pingpong --for condition=ready --timeout=60s\n```\n]\n';
+// ping is PID 1 and ignores SIGTERM: without the forced cleanup, the namespace's deletion waits out each pod's 30 s grace.
+const PINGPONG =
+  '.lab[\n```bash\nkubectl run pingpong --image alpine ping 127.0.0.1\nkubectl wait pod/pingpong --for condition=ready --timeout=60s\n```\n]\n' +
+  '<!--\n```cleanup\nkubectl delete pods --all --grace-period=0 --force\n```\n-->\n';
 
 describe.skipIf(!ready && !process.env.CI)('verify on a real node, then down', () => {
   beforeAll(async () => {

@@ -13,12 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-force=0
-case "${1:-}" in
-  --force) force=1 ;;
-  "") ;;
-  *) die "$EXIT_USAGE" "unknown option '$1' (build.sh [--force])" ;;
-esac
+force="$(force_flag "$@")"
 
 # Files besides the binaries that `up` needs: kwok's stage and CRD YAMLs are
 # copied out of the module cache so a cleaned GOMODCACHE does not break `up`.

@@ -11,12 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-force=0
-case "${1:-}" in
-  --force) force=1 ;;
-  "") ;;
-  *) die "$EXIT_USAGE" "unknown option '$1' (images.sh [--force])" ;;
-esac
+force="$(force_flag "$@")"
 
 require_packages build "building the mirror's images"
 STAMPS="$IMAGES_DIR/stamps"

@@ -108,6 +108,15 @@ EXIT_NOT_RUNNING=8
 EXIT_MISSING_PACKAGES=9
 EXIT_NO_CONTAINERS=10
 
+# build.sh and images.sh take one option: --force (rebuild what is cached). Prints 1 or 0.
+force_flag() {
+  case "${1:-}" in
+    --force) echo 1 ;;
+    "") echo 0 ;;
+    *) die "$EXIT_USAGE" "unknown option '$1' ($(basename "$0") [--force])" ;;
+  esac
+}
+
 valid_nodes() {
   [[ "$1" == real || "$1" == simulated ]] || die "$EXIT_USAGE" "--nodes must be real or simulated, not '$1'"
 }

@@ -166,6 +166,8 @@ leftover_pids() {
     argv0="$(basename "$(head -n1 <<<"$args")")"
     case "$argv0" in
       etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok|kubelet|kube-proxy|containerd|containerd-shim*|docker-registry|nsenter) echo "$pid" ;;
+      # podlogs.py: the pod output generator of labdeck versions before the real node.
+      python3*) [[ "$(sed -n 2p <<<"$args")" == */podlogs.py ]] && echo "$pid" ;;
     esac
   done
   return 0

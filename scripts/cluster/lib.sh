@@ -155,14 +155,14 @@ pid_alive() {
 # pid file overwritten or lost in a crash, containerd's shims): the program is
 # one of ours and its arguments mention $STATE_DIR. The pid files stay the record.
 leftover_pids() {
-  local d pid args argv0 known
+  local f pid args argv0 known
   known=" $(cat "$STATE_DIR"/pids/*.pid 2>/dev/null | tr '\n' ' ') "
-  for d in /proc/[0-9]*; do
-    pid="${d#/proc/}"
+  # One grep over every command line: only the processes that mention our state folder.
+  for f in $(grep -lsF -- "$STATE_DIR/" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid="${f#/proc/}" pid="${pid%/cmdline}"
     [[ "$known" == *" $pid "* ]] && continue
     running "$pid" || continue
-    args="$(tr '\0' '\n' 2>/dev/null <"$d/cmdline")" || continue
-    [[ "$args" == *"$STATE_DIR/"* ]] || continue
+    args="$(tr '\0' '\n' 2>/dev/null <"$f")" || continue
     argv0="$(basename "$(head -n1 <<<"$args")")"
     case "$argv0" in
       etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok|kubelet|kube-proxy|containerd|containerd-shim*|docker-registry|nsenter) echo "$pid" ;;

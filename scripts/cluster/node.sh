@@ -123,8 +123,9 @@ netns_inode() { stat -Lc %i "$NETNS_FILE" 2>/dev/null || true; }
 netns_pids() {
   local ino="$1" p
   [[ -n "$ino" ]] || return 0
-  for p in /proc/[0-9]*; do
-    [[ "$(stat -Lc %i "$p/ns/net" 2>/dev/null)" == "$ino" ]] && running "${p#/proc/}" && echo "${p#/proc/}"
+  # One stat for every process's network namespace.
+  for p in $(stat -Lc '%i %n' /proc/[0-9]*/ns/net 2>/dev/null | awk -v i="$ino" '$1 == i { split($2, a, "/"); print a[3] }'); do
+    running "$p" && echo "$p"
   done
   return 0
 }

@@ -14,11 +14,25 @@ source "$here/lib.sh"
 # shellcheck source=node.sh
 source "$here/node.sh"
 
+# Options: --nodes real|simulated, and one --<name>-port per port (the same as its
+# LABDECK_*_PORT variable), so a port clash can be fixed from the command line.
+USAGE="up.sh [--nodes real|simulated] [--etcd-port N] [--etcd-peer-port N] [--apiserver-port N] [--kcm-port N] [--scheduler-port N] [--registry-port N] [--kwok-port N]"
 while (($#)); do
-  case "$1" in
-    --nodes) NODES="${2:-}"; shift 2 || die "$EXIT_USAGE" "--nodes needs a value: real or simulated" ;;
-    --nodes=*) NODES="${1#--nodes=}"; shift ;;
-    *) die "$EXIT_USAGE" "unknown option '$1' (up.sh [--nodes real|simulated])" ;;
+  opt="${1%%=*}" val=""
+  if [[ "$1" == *=* ]]; then val="${1#*=}"; shift; else
+    [[ $# -ge 2 ]] || die "$EXIT_USAGE" "$1 needs a value ($USAGE)"
+    val="$2"; shift 2
+  fi
+  case "$opt" in
+    --nodes) NODES="$val" ;;
+    --etcd-port) ETCD_PORT="$val" ;;
+    --etcd-peer-port) ETCD_PEER_PORT="$val" ;;
+    --apiserver-port) APISERVER_PORT="$val" ;;
+    --kcm-port) KCM_PORT="$val" ;;
+    --scheduler-port) SCHEDULER_PORT="$val" ;;
+    --registry-port) REGISTRY_PORT="$val" ;;
+    --kwok-port) KWOK_PORT="$val" ;;
+    *) die "$EXIT_USAGE" "unknown option '$opt' ($USAGE)" ;;
   esac
 done
 valid_nodes "$NODES"
@@ -111,12 +125,15 @@ if [[ -d "$STATE_DIR" ]] && [[ -n "$(ls -A "$STATE_DIR" 2>/dev/null)" ]]; then
 fi
 
 # --- ports -----------------------------------------------------------------------------
+# check_port PORT WHAT VARIABLE: free, or exit 5 naming the process holding it, the
+# option and the variable that move it (--apiserver-port for LABDECK_APISERVER_PORT).
 check_port() {
-  local port="$1" what="$2" var="$3" owner
-  [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$EXIT_USAGE" "$var=$port is not a TCP port"
+  local port="$1" what="$2" var="$3" owner flag
+  flag="--$(tr 'A-Z_' 'a-z-' <<<"${var#LABDECK_}")"
+  [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$EXIT_USAGE" "$var ($flag) = '$port' is not a TCP port"
   if port_in_use "$port"; then
     owner="$(port_owner "$port")"
-    die "$EXIT_PORT_TAKEN" "port $port ($what) on 127.0.0.1 is already in use${owner:+ by $owner}; stop that process or set $var to a free port"
+    die "$EXIT_PORT_TAKEN" "port $port ($what) on 127.0.0.1 is already in use${owner:+ by $owner}; stop that process, or choose a free port with labdeck cluster up $flag N (or $var=N)"
   fi
 }
 PORT_VARS=(ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT)

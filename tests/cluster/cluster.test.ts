@@ -274,16 +274,16 @@ describe.skipIf(!ready && !process.env.CI)('labdeck cluster with a real node (re
     expect(await eventsOf('nothere')).toMatch(/docker\.io\/library\/labdeck-no-such-image:1\.0.*not found/);
   }, 90_000);
 
-  it('up fails on a port already taken, naming the port and the variable', async () => {
+  it('up fails on a port already taken, naming the port, the option and the variable', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as AddressInfo).port;
     try {
       const other = path.join(stateRoot, 'other');
-      const res = await runClusterScript('up', [], { env: { ...(await ownClusterEnv(other)), LABDECK_REGISTRY_PORT: String(taken) } });
+      const res = await runClusterScript('up', ['--registry-port', String(taken)], { env: await ownClusterEnv(other) });
       expect(res.code).toBe(ClusterExit.portTaken);
-      expect(res.stderr).toContain(`port ${taken} (registry mirror)`);
-      expect(res.stderr).toContain('LABDECK_REGISTRY_PORT');
+      expect(res.stderr).toContain(`port ${taken} (registry mirror) on 127.0.0.1 is already in use by "node"`);
+      expect(res.stderr).toContain('labdeck cluster up --registry-port N (or LABDECK_REGISTRY_PORT=N)');
       expect(existsSync(path.join(other, 'state', 'pids'))).toBe(false); // nothing was started
     } finally {
       await new Promise((r) => blocker.close(r));

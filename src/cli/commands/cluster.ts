@@ -7,6 +7,8 @@ import type { RegisterCommand } from '../shared.ts';
  * 127.0.0.1 and a real node (or kwok's simulated ones), see docs/CLUSTER.md. The work is
  * done by scripts/cluster/*.sh; this maps their exit codes and adds what to do next.
  */
+const PORT_OPTIONS = ['etcd', 'etcd-peer', 'apiserver', 'kcm', 'scheduler', 'registry', 'kwok'];
+
 export const registerCluster: RegisterCommand = (program, setExit) => {
   const cluster: Command = program
     .command('cluster')
@@ -32,11 +34,22 @@ export const registerCluster: RegisterCommand = (program, setExit) => {
     .option('--force', 'rebuild even when cached binaries exist')
     .action((opts: { force?: boolean }) => run('build', opts.force ? ['--force'] : []));
 
-  cluster
+  const up = cluster
     .command('up')
     .description('Start the cluster on 127.0.0.1 (reuses a running one; recovers from a crashed run)')
-    .addOption(new Option('--nodes <kind>', 'real: kubelet + containerd + runc run the pods; simulated: kwok nodes, no container runs').choices(['real', 'simulated']).default('real'))
-    .action((opts: { nodes: string }) => run('up', ['--nodes', opts.nodes]));
+    .addOption(new Option('--nodes <kind>', 'real: kubelet + containerd + runc run the pods; simulated: kwok nodes, no container runs').choices(['real', 'simulated']).default('real'));
+  // One option per port, passed to up.sh as is (each also has its LABDECK_*_PORT variable).
+  for (const port of PORT_OPTIONS) up.option(`--${port}-port <n>`, `port of ${port} on 127.0.0.1 (default: see docs/CLUSTER.md)`);
+  up.action((opts: Record<string, string>) =>
+    run('up', [
+      '--nodes',
+      opts.nodes!,
+      ...PORT_OPTIONS.flatMap((port) => {
+        const value = opts[`${port.replace(/-(.)/g, (_, c: string) => c.toUpperCase())}Port`];
+        return value ? [`--${port}-port`, value] : [];
+      }),
+    ]),
+  );
 
   cluster
     .command('down')

@@ -7,7 +7,17 @@ import type { RegisterCommand } from '../shared.ts';
  * 127.0.0.1 and a real node (or kwok's simulated ones), see docs/CLUSTER.md. The work is
  * done by scripts/cluster/*.sh; this maps their exit codes and adds what to do next.
  */
-const PORT_OPTIONS = ['etcd', 'etcd-peer', 'apiserver', 'kcm', 'scheduler', 'registry', 'kwok'];
+/** `up --<name>-port N`: what listens there, and scripts/cluster/lib.sh's default. */
+const PORTS: Record<string, string> = {
+  etcd: 'etcd clients (2379)',
+  'etcd-peer': 'etcd peers (2380)',
+  apiserver: 'kube-apiserver (6443)',
+  kcm: "kube-controller-manager's health (10257)",
+  scheduler: "kube-scheduler's health (10259)",
+  registry: 'the registry mirror (5000)',
+  kwok: 'kwok, simulated nodes only (10250)',
+};
+const PORT_OPTIONS = Object.keys(PORTS);
 
 export const registerCluster: RegisterCommand = (program, setExit) => {
   const cluster: Command = program
@@ -39,7 +49,7 @@ export const registerCluster: RegisterCommand = (program, setExit) => {
     .description('Start the cluster on 127.0.0.1 (reuses a running one; recovers from a crashed run)')
     .addOption(new Option('--nodes <kind>', 'real: kubelet + containerd + runc run the pods; simulated: kwok nodes, no container runs').choices(['real', 'simulated']).default('real'));
   // One option per port, passed to up.sh as is (each also has its LABDECK_*_PORT variable).
-  for (const port of PORT_OPTIONS) up.option(`--${port}-port <n>`, `port of ${port} on 127.0.0.1 (default: see docs/CLUSTER.md)`);
+  for (const port of PORT_OPTIONS) up.option(`--${port}-port <n>`, `127.0.0.1 port of ${PORTS[port]}`);
   up.action((opts: Record<string, string>) =>
     run('up', [
       '--nodes',

@@ -7,7 +7,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 load_state_env
 kc="$STATE_DIR/admin.kubeconfig"
-if [[ ! -f "$kc" ]] || ! api_ready; then
+# Through the kubeconfig, not the certificate files: after `sudo … up.sh` the user who ran sudo
+# owns the kubeconfig, while the PKI stays root's.
+if [[ ! -r "$kc" ]] || ! kubectl --kubeconfig "$kc" get --raw /readyz --request-timeout=5s >/dev/null 2>&1; then
   die "$EXIT_NOT_RUNNING" "no labdeck cluster is running (state: $STATE_DIR); start one with: labdeck cluster up"
 fi
 # Single quotes: the path may hold spaces; it never holds a single quote we made.

@@ -241,6 +241,12 @@ EOF
 }
 kubeconfig "$KUBECONFIG_FILE" "https://127.0.0.1:$APISERVER_PORT" admin
 export KUBECONFIG="$KUBECONFIG_FILE"
+# Started with sudo (a real node needs root): the user who ran sudo gets the admin kubeconfig,
+# so kubectl and labdeck verify run as that user.
+if [[ -n "${SUDO_UID:-}" && $(id -u) -eq 0 ]]; then
+  chown "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$KUBECONFIG_FILE"
+  chmod 711 "$STATE_DIR"
+fi
 
 # --- processes -----------------------------------------------------------------------------
 # start NAME CMD...: detached (own session, so a Ctrl-C or a test runner killing

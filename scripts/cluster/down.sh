@@ -104,6 +104,10 @@ if [[ -n "$left" ]]; then
   exit 1
 fi
 if [[ "${LABDECK_CLUSTER_KEEP_STATE:-0}" != 1 ]]; then
+  # The marker goes last: a removal that fails half-way leaves a folder that
+  # up and down still recognise as labdeck's, so they can finish the job.
+  find "$STATE_DIR" -mindepth 1 -maxdepth 1 ! -name .labdeck-cluster -exec rm -rf {} + ||
+    die "$EXIT_STALE_STATE" "could not remove everything in $STATE_DIR (listed above); run labdeck cluster down again"
   rm -rf "$STATE_DIR"
 fi
 if [[ ${#stopped[@]} -eq 0 ]]; then

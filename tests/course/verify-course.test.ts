@@ -74,11 +74,12 @@ function activeNamespaces(runId: string): string[] {
 
 /** Every report names the node kind: progress on stderr, the JSON events, JUnit and HTML. */
 function expectNodeKindEverywhere(r: ReturnType<typeof verifyDeck>) {
-  expect(r.unit.nodes).toMatch(REAL_NODE);
+  expect(r.unit.nodes).toBe('real');
+  expect(r.unit.nodeLabel).toMatch(REAL_NODE);
   expect(r.unit.simulation).toBeUndefined();
-  expect(r.stderr).toContain(`  nodes: ${r.unit.nodes}`);
-  expect(r.junit).toContain(`<property name="nodes" value="${r.unit.nodes}"/>`);
-  expect(r.html).toContain(`<p class="nodes">nodes: ${r.unit.nodes}</p>`);
+  expect(r.stderr).toContain(`  nodes: ${r.unit.nodeLabel}`);
+  expect(r.junit).toContain(`<property name="nodes" value="${r.unit.nodeLabel}"/>`);
+  expect(r.html).toContain(`<p class="nodes">nodes: ${r.unit.nodeLabel}</p>`);
 }
 
 // Sequential: each run has its own namespace, but the decks create objects with the same names.

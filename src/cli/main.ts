@@ -1,13 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { OutsideWriteError } from '../shared/files.ts';
+import { PACKAGE_ROOT } from '../shared/paths.ts';
 import { DEFAULT_MAX_FILE_SIZE, formatSize, parseSize, setReadPolicy } from '../shared/sandbox.ts';
 import { commands } from './commands/index.ts';
 
-/** Wires the stages into commands; every command returns its exit code. */
+/**
+ * Wires the stages into commands; every command returns its exit code. Only the command table is
+ * loaded here: each command imports its action module when it runs.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('labdeck')
     .description('Build, verify and keep in step bilingual remark-dialect training decks')
+    .version(version(), '-V, --version', 'print the version of labdeck')
     // What a course may read (README: Security); options of every command, written anywhere on the line.
     .option('--allow-read <folder>', 'let the course read this folder outside its repository (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
     .option('--max-file-size <size>', `largest course text file read (default ${formatSize(DEFAULT_MAX_FILE_SIZE)}), e.g. 8MB`, (text: string) => {
@@ -41,4 +48,8 @@ export async function main(argv: string[]): Promise<number> {
     restore();
   }
   return exitCode;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -5,14 +5,20 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { DECKS_DIR } from '../manifest/deck-ref.ts';
 import { findManifests } from '../manifest/index.ts';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
+import { DECKS_DIR } from '../shared/paths.ts';
 
 export { DECKS_DIR };
 
-/** A command module adds itself to the program and reports its exit code through `setExit`. */
-export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
+/** How a command reports its exit code (the highest one wins). */
+export type SetExit = (code: number) => void;
+
+/**
+ * A command module (commands/) adds its name, arguments and options to the program, and loads
+ * its action (actions/) only when it runs: `labdeck --help` reads the table and nothing else.
+ */
+export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 /** Manifests named on the command line, or every deck of content/decks. */
 export function manifestsOrDefault(manifests: string[]): string[] {

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { DECKS_DIR } from '../shared/paths.ts';
 import { findManifests } from './index.ts';
-
-export const DECKS_DIR = 'content/decks';
 
 export type DeckRef = { ok: true; manifest: string } | { ok: false; message: string; hint: string };
 

@@ -6,6 +6,9 @@ import type { Part, Stamp } from './stamps.ts';
 export type Status = 'missing' | 'orphan' | 'stale' | 'divergent-code' | 'untranslated' | 'untracked' | 'ok';
 export const STATUSES: readonly Status[] = ['missing', 'orphan', 'stale', 'divergent-code', 'untranslated', 'untracked', 'ok'];
 
+/** What `parity --fail-on` accepts: a status, a stale part, or a diagnostic severity. */
+export const FAIL_ON: readonly string[] = [...STATUSES.filter((s) => s !== 'ok'), 'stale:code', 'stale:prose', 'stale:media', 'error', 'warning'];
+
 export interface SlideRef {
   /** File relative to the content root. */
   file: string;

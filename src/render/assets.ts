@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { PACKAGE_ROOT } from '../shared/paths.ts';
 
 const require = createRequire(import.meta.url);
 // `reveal.js` resolves to dist/reveal.js (its exports map hides package.json).
 const REVEAL_DIST = dirname(require.resolve('reveal.js'));
-const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
+const CLIENT_DIR = join(PACKAGE_ROOT, 'src', 'render', 'client');
 
 /** A static file copied into the output: absolute source → path under the output folder. */
 export interface AssetCopy {
@@ -36,7 +36,7 @@ export function revealAssets(): AssetCopy[] {
 }
 
 export function clientAssets(): AssetCopy[] {
-  return DEV_CLIENT_SCRIPTS.map((f) => ({ from: `${CLIENT_DIR}${f}`, to: `assets/labdeck/${f}` }));
+  return DEV_CLIENT_SCRIPTS.map((f) => ({ from: join(CLIENT_DIR, f), to: `assets/labdeck/${f}` }));
 }
 
 let bundle: string | undefined;
@@ -46,7 +46,7 @@ let bundle: string | undefined;
  * The sources are classic scripts (each an IIFE): joined in order they run as they did apart.
  */
 export function deckScript(): AssetFile {
-  bundle ??= [`${REVEAL_DIST}/reveal.js`, `${REVEAL_DIST}/plugin/notes.js`, ...CLIENT_SCRIPTS.map((f) => `${CLIENT_DIR}${f}`)]
+  bundle ??= [`${REVEAL_DIST}/reveal.js`, `${REVEAL_DIST}/plugin/notes.js`, ...CLIENT_SCRIPTS.map((f) => join(CLIENT_DIR, f))]
     .map((file) => `${readFileSync(file, 'utf8')};\n`)
     .join('');
   return { to: `assets/${DECK_SCRIPT}`, data: bundle };

@@ -1,10 +1,25 @@
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The labdeck checkout or package: holds `locales/`, `themes/`, `scripts/`. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The labdeck checkout or package: holds `locales/`, `themes/`, `scripts/`, `src/render/client/`.
+ * Found upwards from this module, which runs from src/shared/ or from the compiled CLI's folder
+ * (bin/compile.js), at different depths.
+ */
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 export const LOCALES_DIR = `${PACKAGE_ROOT}${sep}locales`;
 export const THEMES_DIR = `${PACKAGE_ROOT}${sep}themes`;
+
+/** Where decks' manifests are found when the command line names none (from the working folder). */
+export const DECKS_DIR = 'content/decks';
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'locales')) && existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`labdeck: no package root (with locales/ and package.json) above ${from}`);
+  }
+}
 
 /** `a\b` → `a/b`: positions and keys use `/` on every platform. */
 export function toPosix(path: string): string {

@@ -8,13 +8,7 @@ import { readReport, type Report } from './report/read.ts';
 import { failureLine, firstFailure, summarize } from './report/summary.ts';
 import type { SlideRef } from './step.ts';
 
-/**
- * The verification history: `verify` (and `verify merge`) keep each run's report in
- * `<dir>/runs/`, the newest N of them; `build` takes its verdicts from there by default and
- * `verify history` reads it to say since when a slide fails. `LABDECK_VERIFY_DIR` moves it.
- */
-export const VERIFY_DIR = process.env.LABDECK_VERIFY_DIR || '.labdeck/verify';
-export const DEFAULT_KEEP = 20;
+export { DEFAULT_KEEP, VERIFY_DIR } from './defaults.ts';
 
 const runsDir = (dir: string) => join(dir, 'runs');
 

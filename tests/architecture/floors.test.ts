@@ -39,7 +39,7 @@ describe('floors run one way (docs/ARCHITECTURE.md)', () => {
     expect(folders.filter((f) => !placed.has(f))).toEqual([]);
   });
 
-  it('the rules catch an import up a floor, across a floor, between commands, from an unplaced folder and in a cycle', async () => {
+  it('the rules catch an import up a floor, across a floor, between commands, of an action by the command table, from an unplaced folder and in a cycle', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labdeck-floors-'));
     made.push(dir);
     const files: Record<string, string> = {
@@ -56,6 +56,10 @@ describe('floors run one way (docs/ARCHITECTURE.md)', () => {
       'src/cli/commands/lint.ts': "import { printDiagnostics } from './build.ts';\nexport const lint = printDiagnostics;\n",
       'src/cli/commands/build.ts': 'export const printDiagnostics = 1;\n',
       'src/cli/commands/index.ts': "import { lint } from './lint.ts';\nimport { printDiagnostics } from './build.ts';\nexport const commands = [lint, printDiagnostics];\n",
+      // The command table loads an action up front (the second import, on use, is the way).
+      'src/cli/commands/dev.ts': "import { dev } from '../actions/dev.ts';\nimport type { DevFlags } from '../actions/dev.ts';\nexport const run = (f: DevFlags) => dev(f);\n",
+      'src/cli/commands/serve.ts': "import type { DevFlags } from '../actions/dev.ts';\nexport const serve = async (f: DevFlags) => (await import('../actions/dev.ts')).dev(f);\n",
+      'src/cli/actions/dev.ts': 'export interface DevFlags { out: string }\nexport const dev = (f: DevFlags) => f.out;\n',
       // A folder no floor names.
       'src/gadgets/tool.ts': "import type { Deck } from '../model/deck.ts';\nexport type Tool = Deck;\n",
       // Two modules of one floor in a cycle.
@@ -69,6 +73,7 @@ describe('floors run one way (docs/ARCHITECTURE.md)', () => {
     expect(await violations(dir)).toEqual([
       'beside-verify: src/verify/load.ts → src/parity/load.ts',
       'cli-command-imports-command: src/cli/commands/lint.ts → src/cli/commands/build.ts',
+      'cli-table-stays-light: src/cli/commands/dev.ts → src/cli/actions/dev.ts',
       'floor-render: src/render/deck.ts → src/present/client-config.ts',
       'no-circular: src/parse/a.ts → src/parse/b.ts',
       'unplaced-folder: src/gadgets/tool.ts → src/model/deck.ts',

@@ -1,9 +1,4 @@
-import cliProgress from 'cli-progress';
-import { hasErrors } from '../../model/diagnostic.ts';
-import { BrowserMissingError } from '../../shared/browser.ts';
-import { resolveDeckRef } from '../../manifest/deck-ref.ts';
-import { checkLayout } from '../../present/layout-check.ts';
-import { countBySeverity, failer, printDiagnostics, type RegisterCommand } from '../shared.ts';
+import type { RegisterCommand } from '../shared.ts';
 
 export const registerCheck: RegisterCommand = (program, setExit) => {
   const check = program.command('check').description('Checks that need a browser');
@@ -11,32 +6,5 @@ export const registerCheck: RegisterCommand = (program, setExit) => {
     .command('layout')
     .description('Visit every slide in headless Chromium; report content that overflows the 16:9 frame and titles that wrap')
     .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
-    .action(async (deckRef: string) => {
-      const fail = failer(setExit);
-      const deck = resolveDeckRef(deckRef);
-      if (!deck.ok) return fail(deck.message, deck.hint);
-      const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar({ format: 'checking layout {bar} {value}/{total} slides', stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-        : undefined;
-      let started = false;
-      try {
-        const report = await checkLayout(deck.manifest, (done, total) => {
-          if (!started) bar?.start(total, 0);
-          started = true;
-          bar?.update(done);
-        });
-        bar?.stop();
-        printDiagnostics(report.diagnostics);
-        if (!report.built) return fail('the deck does not build; layout not checked', 'fix the errors above (labdeck lint)');
-        // A wrapped title, covered text or a cut code line is a warning in the listing, but still a
-        // failure here; a code line that wraps (marked on the slide) is only a note.
-        const failing = hasErrors(report.diagnostics) || report.diagnostics.some((d) => d.severity === 'warning');
-        process.stderr.write(`${report.slides} slides checked: ${countBySeverity(report.diagnostics)}\n`);
-        setExit(failing ? 1 : 0);
-      } catch (e) {
-        bar?.stop();
-        if (e instanceof BrowserMissingError) return fail(e.message, e.hint);
-        throw e;
-      }
-    });
+    .action(async (deckRef: string) => (await import('../actions/check.ts')).layout(deckRef, setExit));
 };

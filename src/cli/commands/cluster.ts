@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { hintFor, runClusterScript, type ClusterAction } from '../../cluster/index.ts';
+import type { ClusterAction } from '../../cluster/index.ts';
 import type { RegisterCommand } from '../shared.ts';
 
 /**
@@ -24,19 +24,7 @@ export const registerCluster: RegisterCommand = (program, setExit) => {
     .command('cluster')
     .description('Run a local Kubernetes cluster (control plane and a real node) for verifying labs');
 
-  const run = async (action: ClusterAction, args: string[] = []) => {
-    // `labdeck cluster status | head` closes our stdout early: not an error.
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') throw e;
-    });
-    // env prints shell code on stdout for eval: keep progress on stderr only.
-    const res = await runClusterScript(action, args, { streamStderr: true, streamStdout: true });
-    if (res.code !== 0) {
-      const hint = hintFor(res.code);
-      if (hint) process.stderr.write(`hint: ${hint}\n`);
-    }
-    setExit(res.code);
-  };
+  const run = async (action: ClusterAction, args: string[] = []) => (await import('../actions/cluster.ts')).cluster(action, args, setExit);
 
   cluster
     .command('build')

@@ -1,25 +1,5 @@
-import cliProgress from 'cli-progress';
-import { BrowserMissingError } from '../../shared/browser.ts';
-import { resolveDeckRef } from '../../manifest/deck-ref.ts';
-import { exportPdf } from '../../present/export-pdf.ts';
-import { unwritableReason } from '../../shared/files.ts';
-import { countBySeverity, failer, outputFor, printDiagnostics, type RegisterCommand } from '../shared.ts';
-
-const PHASES = ['build', 'layout', 'print', 'done'] as const;
-
-/** Phases of one export on a terminal (build, layout, print); plain lines when piped. */
-function phaseBar() {
-  if (!process.stderr.isTTY) return { phase: (p: string, n: number) => p !== 'done' && process.stderr.write(`${p}${n ? ` (${n} slides)` : ''}…\n`), stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: 'exporting {bar} {phase} | {slides} slides | {duration}s', stream: process.stderr, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(PHASES.length - 1, 0, { phase: 'build', slides: '?' });
-  return {
-    phase: (p: (typeof PHASES)[number], n: number) => bar.update(PHASES.indexOf(p), { phase: p, slides: n || '?' }),
-    stop: () => bar.stop(),
-  };
-}
+import type { RegisterCommand } from '../shared.ts';
+import type { PdfFlags } from '../actions/export.ts';
 
 export const registerExport: RegisterCommand = (program, setExit) => {
   const exp = program.command('export').description('Export a deck (PDF)');
@@ -31,35 +11,5 @@ export const registerExport: RegisterCommand = (program, setExit) => {
     .option('--steps', 'one page per step (`--` fragment) instead of one page per slide')
     .option('--notes', 'add the speaker notes, on a page after each slide')
     .option('--no-extra-details', 'leave out the extra-details slides')
-    .action(async (deckRef: string, opts: { out?: string; steps?: boolean; notes?: boolean; extraDetails: boolean }) => {
-      const fail = failer(setExit);
-      const deck = resolveDeckRef(deckRef);
-      if (!deck.ok) return fail(deck.message, deck.hint);
-      const out = opts.out ?? outputFor(deckRef, 'pdf');
-      const reason = unwritableReason(out);
-      if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
-      const bar = phaseBar();
-      const started = performance.now();
-      try {
-        const result = await exportPdf({
-          manifest: deck.manifest,
-          out,
-          steps: opts.steps ? 'separate' : 'collapse',
-          notes: opts.notes === true,
-          extraDetails: opts.extraDetails,
-          onPhase: bar.phase,
-        });
-        bar.stop();
-        if (!result.ok) {
-          printDiagnostics(result.diagnostics);
-          return fail(`the deck has errors (${countBySeverity(result.diagnostics)}); no PDF written`, 'fix them, see labdeck lint');
-        }
-        process.stderr.write(`wrote ${out}: ${result.pages} pages from ${result.slides} slides in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-        setExit(0);
-      } catch (e) {
-        bar.stop();
-        if (e instanceof BrowserMissingError) return fail(e.message, e.hint);
-        return fail(`PDF export failed: ${(e as Error).message.split('\n')[0]}`, 'nothing was written; run again with a smaller deck to narrow it down');
-      }
-    });
+    .action(async (deckRef: string, opts: PdfFlags) => (await import('../actions/export.ts')).pdf(deckRef, opts, setExit));
 };

@@ -1,7 +1,5 @@
-import { resolveDeckRef } from '../../manifest/deck-ref.ts';
-import { unwritableReason } from '../../shared/files.ts';
-import { packDeck, packedSlides } from '../../present/pack.ts';
-import { countBySeverity, failer, outputFor, printDiagnostics, type RegisterCommand } from '../shared.ts';
+import type { PackFlags } from '../actions/pack.ts';
+import type { RegisterCommand } from '../shared.ts';
 
 export const registerPack: RegisterCommand = (program, setExit) => {
   program
@@ -9,24 +7,5 @@ export const registerPack: RegisterCommand = (program, setExit) => {
     .description('Zip one deck so it presents from a laptop with no network')
     .argument('<deck>', 'deck id (content/decks/<id>.yml) or manifest path')
     .option('-o, --out <file>', 'zip to write (default: <deck>.zip)')
-    .action(async (deckRef: string, opts: { out?: string }) => {
-      const fail = failer(setExit);
-      const deck = resolveDeckRef(deckRef);
-      if (!deck.ok) return fail(deck.message, deck.hint);
-      const out = opts.out ?? outputFor(deckRef, 'zip');
-      const reason = unwritableReason(out);
-      if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
-      let result;
-      try {
-        result = await packDeck(deck.manifest, out);
-      } catch (e) {
-        return fail(`cannot write ${out}: ${(e as Error).message}`, 'nothing was written; choose another --out path');
-      }
-      if (!result.ok) {
-        printDiagnostics(result.diagnostics);
-        return fail(`the deck has errors (${countBySeverity(result.diagnostics)}); no zip written`, 'fix them, see labdeck lint');
-      }
-      process.stderr.write(`wrote ${out}: ${result.deck} (${packedSlides(result)}), ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB; unzip and open ${result.deck}/${result.deck}.html\n`);
-      setExit(0);
-    });
+    .action(async (deckRef: string, opts: PackFlags) => (await import('../actions/pack.ts')).pack(deckRef, opts, setExit));
 };

@@ -1,5 +1,5 @@
-import { join, relative, resolve } from 'node:path';
-import { courseDiagnostics, loadCourse, ParseCache, translationManifests } from '../manifest/index.ts';
+import { dirname, join, relative, resolve } from 'node:path';
+import { courseDiagnostics, findManifests, loadCourse, ParseCache, translationManifests } from '../manifest/index.ts';
 import type { DeckAnnotations } from '../model/annotation.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck } from '../model/deck.ts';
@@ -43,9 +43,22 @@ export interface BuildRequest {
   verifyReports?: readonly Report[];
   /** The build's clock (the index says how long ago labs were verified); now by default. */
   now?: Date;
+  /** Told of everything the build reads from the course, as it reads it (the persistent cache's inputs). */
+  onInput?: (input: BuildInput) => void;
   onLoaded?: (course: Course) => void;
   onDeck?: (deck: Deck, slides: number) => void;
 }
+
+/**
+ * One thing a build read from the course: a file's text (manifests, nested manifests, chapters,
+ * includes, parity stamps; undefined when nothing readable was there), or whether an image exists
+ * (pages do not depend on an image's bytes: they are copied when the output is written).
+ */
+export type BuildInput =
+  | { kind: 'text'; path: string; text: string | undefined }
+  | { kind: 'exists'; path: string; exists: boolean }
+  /** The deck manifests of a folder (`findManifests`): where a deck's translations are looked for. */
+  | { kind: 'list'; path: string; names: string[] };
 
 export interface BuildTimings {
   highlighterInit: number;
@@ -83,17 +96,21 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   const t0 = performance.now();
   const highlighterPromise = request.highlighter ? Promise.resolve(request.highlighter) : sharedCodeHighlighter();
   const policy = request.policy ?? readPolicy();
+  const onInput = request.onInput;
+  const onRead = onInput && ((path: string, text: string | undefined) => onInput({ kind: 'text', path, text }));
   // A translated deck built alone still shows the English slides of its missing translations:
-  // its translations are loaded beside it (for parity), not built.
-  const companions = request.annotations ? [] : translationManifests(request.manifests, policy);
-  const loaded = await loadCourse([...request.manifests, ...companions], { cache: request.cache ?? new ParseCache(), policy });
+  // its translations are loaded beside it (for parity), not built. Which ones they are depends on
+  // the manifests beside it: their folder's list is an input too.
+  if (onInput && !request.annotations) for (const dir of new Set(request.manifests.map((m) => dirname(resolve(m))))) onInput({ kind: 'list', path: dir, names: findManifests(dir) });
+  const companions = request.annotations ? [] : translationManifests(request.manifests, policy, onRead);
+  const loaded = await loadCourse([...request.manifests, ...companions], { cache: request.cache ?? new ParseCache(), policy, onRead });
   const load = performance.now() - t0;
   let started = performance.now();
   const highlighter = await highlighterPromise;
   const highlighterInit = performance.now() - started;
   const theme = request.theme ?? loadTheme();
   started = performance.now();
-  const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(loaded, { missing: request.missingTranslations ?? 'english' });
+  const parity = request.annotations ? { annotations: request.annotations, diagnostics: [] } : buildAnnotations(loaded, { missing: request.missingTranslations ?? 'english', onRead });
   const course = companions.length > 0 ? builtPart(loaded, companions, parity.annotations) : loaded;
   const parityTime = performance.now() - started;
   const annotations = request.verifyReports ? withVerification(course, parity.annotations, request.verifyReports) : parity.annotations;
@@ -118,8 +135,10 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
     assetExists: (rel) => {
       let hit = exists.get(rel);
       if (hit === undefined) {
-        const found = images.file(join(course.root, rel), rel);
+        const path = join(course.root, rel);
+        const found = images.file(path, rel);
         exists.set(rel, (hit = isRefusal(found) ? found : found !== undefined));
+        onInput?.({ kind: 'exists', path, exists: hit === true });
       }
       return hit;
     },

@@ -11,6 +11,8 @@ import { toPosix } from '../shared/paths.ts';
 import type { ReadArea, ReadPolicy, Refusal } from '../shared/sandbox.ts';
 import { contentRootProblem, courseAreas, isRefusal, manifestArea, refusalDiagnostic, type CourseAreas } from './areas.ts';
 import { assembleDeck, type DeckEntry } from './assemble.ts';
+import { findManifests } from './find.ts';
+import { readTextFile } from './chapter.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
 import { projectNoteVerbs } from './project.ts';
@@ -19,6 +21,7 @@ export { readManifest, type Manifest } from './manifest.ts';
 export { anchorFor } from './anchor.ts';
 export { chapterContentRoot, loadChapter, type LoadedChapter } from './chapter.ts';
 export { projectNoteVerbs } from './project.ts';
+export { findManifests } from './find.ts';
 
 export interface LoadOptions {
   /** `OVERRIDE_<key>` values; defaults to process.env. */
@@ -29,6 +32,12 @@ export interface LoadOptions {
   projectDir?: string;
   /** Folders allowed outside the course and the file size limit; default: the process's (set by the CLI). */
   policy?: ReadPolicy;
+  /**
+   * Told of every file read (manifests, nested manifests, chapters, includes, labdeck.yml) with
+   * the text read, undefined when nothing readable was there or the read was refused: the
+   * persistent build cache's inputs.
+   */
+  onRead?: (abs: string, text: string | undefined) => void;
 }
 
 /** A file's text, a refused read, or undefined when nothing is there. */
@@ -54,28 +63,18 @@ export class ParseCache {
   }
 }
 
-/** Every `*.yml` manifest of a folder (content/decks by default), sorted. */
-export function findManifests(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
-}
 
 /**
  * Manifests beside the given ones (same folder) that translate them: same `group`, another
  * language. A deck built alone (pack, export, layout check, `build x.yml`) still needs its
  * English counterpart for the slides it shows where a translation is missing.
  */
-export function translationManifests(manifestPaths: readonly string[], policy?: ReadPolicy): string[] {
+export function translationManifests(manifestPaths: readonly string[], policy?: ReadPolicy, onRead?: LoadOptions['onRead']): string[] {
   const wanted = new Set(manifestPaths.map((p) => resolve(p)));
   // Read as loadCourse reads a manifest; one that is refused or missing translates nothing.
   const groupOf = (abs: string) => {
     const text = manifestArea(abs, policy).text(abs, abs);
+    onRead?.(abs, typeof text === 'string' ? text : undefined);
     return typeof text === 'string' ? readManifest(text, abs).manifest?.group : undefined;
   };
   const groups = new Set([...wanted].map(groupOf).filter((g): g is string => g !== undefined));
@@ -110,7 +109,11 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   const texts = new Map<string, Read>();
   const read = (area: ReadArea, abs: string, shown: string): Read => {
     const key = `${area.folders.join('\0')}\0${abs}`;
-    if (!texts.has(key)) texts.set(key, area.text(abs, shown));
+    if (!texts.has(key)) {
+      const text = area.text(abs, shown);
+      texts.set(key, text);
+      options.onRead?.(abs, typeof text === 'string' ? text : undefined);
+    }
     return texts.get(key);
   };
 
@@ -119,6 +122,7 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     const absPath = resolve(path);
     const start = { file: path, line: 1, column: 1 };
     const text = manifestArea(absPath, policy).text(absPath, path);
+    options.onRead?.(absPath, typeof text === 'string' ? text : undefined);
     if (text === undefined) {
       diagnostics.push(error('manifest/missing', start, `deck manifest not found: ${path}`, 'give the path of a .yml manifest, e.g. content/decks/kubernetes-en.yml'));
       continue;
@@ -143,7 +147,11 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
 
   // A verb declared a note anywhere (labdeck.yml, any manifest) is a note in every file: a file
   // is parsed once for all the decks that show it.
-  const project = projectNoteVerbs(options.projectDir ?? process.cwd());
+  const project = projectNoteVerbs(options.projectDir ?? process.cwd(), (abs) => {
+    const text = readTextFile(abs);
+    options.onRead?.(abs, text);
+    return text;
+  });
   diagnostics.push(...project.diagnostics);
   const noteVerbs = new Set([...project.notes, ...resolved.flatMap((rm) => rm.manifest.noteVerbs)]);
   const notesKey = [...noteVerbs].sort().join(' ');

@@ -9,8 +9,8 @@ import { noteVerbsOf } from './notes.ts';
  * The note verbs of labdeck.yml in `dir` (where labdeck runs, as for `verify.contexts`); none when
  * there is no such file. Its other sections belong to other stages.
  */
-export function projectNoteVerbs(dir: string): { notes: string[]; diagnostics: Diagnostic[] } {
-  const text = readTextFile(join(dir, 'labdeck.yml'));
+export function projectNoteVerbs(dir: string, read: (abs: string) => string | undefined = readTextFile): { notes: string[]; diagnostics: Diagnostic[] } {
+  const text = read(join(dir, 'labdeck.yml'));
   const diagnostics: Diagnostic[] = [];
   if (text === undefined) return { notes: [], diagnostics };
   const lines = new LineCounter();

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { writeFileAtomic } from '../shared/files.ts';
+import { labdeckCacheDir } from '../shared/paths.ts';
 import { ChromiumMermaid, mermaidBundle, type Drawn } from './chromium.ts';
 import { mermaidKey, type MermaidResult, type MermaidSource } from './source.ts';
 
@@ -33,8 +33,7 @@ const RECIPE = 'labdeck-mermaid-1';
 
 /** `LABDECK_CACHE_DIR`, else `$XDG_CACHE_HOME/labdeck`, else `~/.cache/labdeck`; diagrams go in `mermaid/` below it. */
 export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
-  const base = env.LABDECK_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'labdeck');
-  return join(base, 'mermaid');
+  return join(labdeckCacheDir(env), 'mermaid');
 }
 
 /**

@@ -15,7 +15,7 @@ export interface BuildAnnotations {
  * `group`, one report, then annotations for both decks (from the same report, so the two `L`
  * maps agree). Decks with no counterpart get nothing.
  */
-export function buildAnnotations(course: Course, options: AnnotateOptions = {}): BuildAnnotations {
+export function buildAnnotations(course: Course, options: AnnotateOptions & { onRead?: (abs: string, text: string | undefined) => void } = {}): BuildAnnotations {
   const annotations = new Map<string, DeckAnnotations>();
   const diagnostics: Diagnostic[] = [];
   const byLang = new Map<string, { deck: Course['decks'][number]; source?: Course['decks'][number] }[]>();
@@ -26,7 +26,9 @@ export function buildAnnotations(course: Course, options: AnnotateOptions = {}):
     byLang.set(deck.lang, [...(byLang.get(deck.lang) ?? []), { deck, source }]);
   }
   for (const [lang, decks] of byLang) {
-    const stamps = readStamps(stampPath(course.root, lang), `parity/${lang}.yml`);
+    const path = stampPath(course.root, lang);
+    const stamps = readStamps(path, `parity/${lang}.yml`);
+    options.onRead?.(path, stamps.text);
     diagnostics.push(...stamps.diagnostics);
     const report = checkParity({ lang, files: course.files, pairs: pairFiles(course.files.keys(), lang), stamps: stamps.book, decks });
     for (const { deck, source } of decks) {

@@ -13,6 +13,8 @@ export interface LoadedStamps {
   book: StampBook;
   diagnostics: Diagnostic[];
   exists: boolean;
+  /** The file's text as read (undefined when there is none, or it was refused). */
+  text?: string;
 }
 
 /** `display` is the path used in diagnostics (relative to the content root). */
@@ -22,7 +24,7 @@ export function readStamps(path: string, display: string): LoadedStamps {
   if (text === undefined) return { book: new Map(), diagnostics: [], exists: false };
   if (isRefusal(text)) return { book: new Map(), diagnostics: [error(text.code, { file: display, line: text.at?.line ?? 1, column: text.at?.column ?? 1 }, text.message, text.hint)], exists: true };
   const { book, diagnostics } = parseStampFile(text, display);
-  return { book, diagnostics, exists: true };
+  return { book, diagnostics, exists: true, text };
 }
 
 /** Written atomically, so a stamp file is never half-written; never through a link out of the content root. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +11,14 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 export const LOCALES_DIR = `${PACKAGE_ROOT}${sep}locales`;
 export const THEMES_DIR = `${PACKAGE_ROOT}${sep}themes`;
+
+/**
+ * labdeck's cache folder: `LABDECK_CACHE_DIR`, else `$XDG_CACHE_HOME/labdeck`, else
+ * `~/.cache/labdeck`. Each cache has its folder below it (`build/`, `mermaid/`).
+ */
+export function labdeckCacheDir(env: Record<string, string | undefined> = process.env): string {
+  return env.LABDECK_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'labdeck');
+}
 
 /** Where decks' manifests are found when the command line names none (from the working folder). */
 export const DECKS_DIR = 'content/decks';

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import pc from 'picocolors';
-import { buildSite, type BuildReport } from '../../build/site.ts';
+import { buildSiteCached, defaultBuildCacheDir, type CachedBuildReport } from '../../build/cache.ts';
+import type { BuildReport } from '../../build/site.ts';
 import { OutputFolderError } from '../../render/write.ts';
 import { hasErrors, type Diagnostic } from '../../model/diagnostic.ts';
 import { displayPath } from '../../shared/paths.ts';
@@ -29,6 +30,8 @@ export interface BuildFlags {
   lenient?: boolean;
   missingTranslations: string;
   verifyReport?: string[] | false;
+  /** False with --no-cache. */
+  cache: boolean;
 }
 
 export async function build(manifests: string[], opts: BuildFlags, setExit: SetExit): Promise<void> {
@@ -50,9 +53,10 @@ export async function build(manifests: string[], opts: BuildFlags, setExit: SetE
   }
   const verifyReports = verification.reports;
   const bar = progress();
-  let report: BuildReport;
+  let report: BuildReport | CachedBuildReport;
   try {
-    report = await buildSite({ manifests: list, outDir: opts.out, lenient: opts.lenient, missingTranslations: opts.missingTranslations, verifyReports, onLoaded: bar.onLoaded, onDeck: bar.onDeck });
+    const request = { manifests: list, outDir: opts.out, lenient: opts.lenient, missingTranslations: opts.missingTranslations as 'english' | 'omit', verifyReports, onLoaded: bar.onLoaded, onDeck: bar.onDeck };
+    report = opts.cache ? await buildSiteCached({ ...request, cacheDir: defaultBuildCacheDir() }) : await (await import('../../build/site.ts')).buildSite(request);
   } catch (e) {
     bar.stop();
     if (e instanceof OutputFolderError) {
@@ -70,9 +74,11 @@ export async function build(manifests: string[], opts: BuildFlags, setExit: SetE
     setExit(1);
     return;
   }
+  const cache = 'cache' in report ? report.cache : undefined;
+  if (cache === 'corrupt') process.stderr.write(pc.yellow('warning: a build cache entry failed its checksums: not used, built again and stored anew\n'));
   const decks = report.summaries.map((s) => `${s.id} (${s.slideCount})`).join(', ');
   process.stderr.write(
-    `built ${report.summaries.length} deck${report.summaries.length === 1 ? '' : 's'} [${decks}] into ${displayPath(resolve(opts.out))}/ in ${(report.timings.total / 1000).toFixed(2)} s (${countBySeverity(report.diagnostics)})\n`,
+    `built ${report.summaries.length} deck${report.summaries.length === 1 ? '' : 's'} [${decks}] into ${displayPath(resolve(opts.out))}/ in ${(report.timings.total / 1000).toFixed(2)} s${cache === 'hit' ? ', nothing changed: pages from the build cache' : ''} (${countBySeverity(report.diagnostics)})\n`,
   );
 }
 

@@ -13,5 +13,6 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
     .option('--missing-translations <how>', 'where a translated deck lacks a slide: show the English one ("english") or leave it out ("omit")', 'english')
     .option('--verify-report <file>', `mark each lab slide with its verdict from this verification report (verify --json, or merged); repeatable; a folder reads its runs/ (default: ${VERIFY_DIR}, where verify keeps them)`, (v: string, all: string[] = []) => [...all, v])
     .option('--no-verify-report', 'no verification marks')
+    .option('--no-cache', 'build everything: neither use nor update the build cache ($LABDECK_CACHE_DIR/build, default ~/.cache/labdeck/build)')
     .action(async (manifests: string[], opts: BuildFlags) => (await import('../actions/build.ts')).build(manifests, opts, setExit));
 };

@@ -234,7 +234,7 @@ function currentHash(input: string): string | null {
 }
 
 /**
- * Pages first (each named by its checksum, so an existing one is kept), then the entry, each
+ * Pages first (each named by its checksum: equal pages of several entries are one file), then the entry, each
  * through a temporary name and a rename: a concurrent build reads a whole entry or none. A
  * cache that cannot be written only costs time on the next build.
  */
@@ -245,8 +245,8 @@ function storeEntry(dir: string, file: string, entry: Entry, pages: ReadonlyMap<
       const bytes = Buffer.from(html, 'utf8');
       const hash = sha256(bytes);
       entry.pages.push([path, hash]);
-      const page = join(dir, 'pages', `${hash}.html`);
-      if (!existsSync(page)) writeRenamed(page, bytes);
+      // Written even when a page of that name exists: it may be the damaged one that made this a miss.
+      writeRenamed(join(dir, 'pages', `${hash}.html`), bytes);
     }
     const body = JSON.stringify(entry);
     writeRenamed(file, `${sha256(body)}\n${body}`);

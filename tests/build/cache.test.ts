@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSiteCached, type CachedBuildReport } from '../../src/build/cache.ts';
+import { runCli } from '../cli/run.ts';
+import { contentTree, removeContentTrees } from '../content-tree.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  removeContentTrees();
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A bilingual course that reads every kind of input: chapters, an include, a nested manifest, parity stamps, an image. */
+function course(): { root: string; manifests: string[]; cacheDir: string; out: string } {
+  const root = contentTree({
+    'decks/en.yml': 'title: Course\nlang: en\ngroup: g\nroot: ..\nincluderoot: .\nexclude: []\ncontent:\n- en/a.md\n- decks/more-en.yml\n',
+    'decks/fr.yml': 'title: Cours\nlang: fr\ngroup: g\nroot: ..\nincluderoot: .\nexclude: []\ncontent:\n- fr/a.md\n- decks/more-fr.yml\n',
+    'decks/more-en.yml': 'content:\n- en/b.md\n',
+    'decks/more-fr.yml': 'content:\n- fr/b.md\n',
+    'en/a.md': '# Chapter A\n\n---\n\n## First @@OVERRIDE_TEST@@\n\n![logo](../images/logo.png)\n\n@@INCLUDE[snippets/x.md]\n',
+    'fr/a.md': '# Chapitre A\n\n---\n\n## Premier\n\n![logo](../images/logo.png)\n\n@@INCLUDE[snippets/x.md]\n',
+    'en/b.md': '## Second\n\n```bash\nkubectl get pods\n```\n',
+    'fr/b.md': '## Deuxième\n\n```bash\nkubectl get pods\n```\n',
+    'snippets/x.md': 'included text\n',
+    'images/logo.png': 'png',
+  });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'labdeck-cache-'));
+  made.push(cacheDir);
+  return { root, manifests: [join(root, 'decks/en.yml'), join(root, 'decks/fr.yml')], cacheDir, out: `${root}-out` };
+}
+
+async function build(c: ReturnType<typeof course>, env: Record<string, string> = {}): Promise<CachedBuildReport> {
+  const r = await buildSiteCached({ manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env });
+  expect(r.ok, JSON.stringify(r.diagnostics)).toBe(true);
+  return r;
+}
+
+const page = (c: ReturnType<typeof course>, deck = 'en') => readFileSync(join(c.out, `${deck}.html`), 'utf8');
+
+describe('the persistent build cache', () => {
+  it('writes the same site from the cache when nothing changed, without loading the course', async () => {
+    const c = course();
+    const cold = await build(c);
+    expect(cold.cache).toBe('miss');
+    const html = () => Object.fromEntries(readdirSync(c.out).filter((f) => f.endsWith('.html')).map((f) => [f, readFileSync(join(c.out, f), 'utf8')]));
+    const pages = html();
+    const first = page(c);
+    const warm = await build(c);
+    expect(warm.cache).toBe('hit');
+    expect(warm.course).toBeUndefined();
+    expect(page(c)).toBe(first);
+    expect(html()).toEqual(pages);
+    expect(Object.keys(pages)).toEqual(['en.html', 'fr.html', 'index.html']);
+    expect(warm.summaries).toEqual(cold.summaries);
+  });
+
+  it('builds again when an input changes (a chapter, an include, a nested manifest, the stamps, an image, an OVERRIDE_ variable), not for a file no deck reads', async () => {
+    const c = course();
+    await build(c);
+    // A file no deck reads changes nothing.
+    writeFileSync(join(c.root, 'en/c.md'), '## Third\n');
+    expect((await build(c)).cache).toBe('hit');
+    const changes: [string, () => void, (html: string) => boolean][] = [
+      ['chapter', () => writeFileSync(join(c.root, 'en/b.md'), '## Second, edited\n'), (h) => h.includes('Second, edited')],
+      ['include', () => writeFileSync(join(c.root, 'snippets/x.md'), 'included, edited\n'), (h) => h.includes('included, edited')],
+      ['nested manifest', () => writeFileSync(join(c.root, 'decks/more-en.yml'), 'content:\n- en/b.md\n- en/c.md\n'), (h) => h.includes('Third')],
+      ['stamps', () => (mkdirSync(join(c.root, 'parity')), writeFileSync(join(c.root, 'parity/fr.yml'), 'version: 1\nfiles: {}\n')), () => true],
+    ];
+    for (const [what, change, shows] of changes) {
+      change();
+      const r = await build(c);
+      expect(r.cache, what).toBe('miss');
+      expect(shows(page(c)), what).toBe(true);
+    }
+    expect((await build(c, { OVERRIDE_TEST: 'x' })).cache).toBe('miss');
+    expect((await build(c, { OVERRIDE_TEST: 'x' })).cache).toBe('hit');
+    rmSync(join(c.root, 'images/logo.png'));
+    const r = await buildSiteCached({ manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: {} });
+    expect(r.cache).toBe('miss');
+    expect(r.diagnostics.map((d) => d.code)).toContain('render/missing-image');
+  });
+
+  it('rebuilds, never serves, an entry whose page or body fails its checksum', async () => {
+    const c = course();
+    await build(c);
+    const pagesDir = join(c.cacheDir, 'pages');
+    const tampered = readdirSync(pagesDir).find((f) => readFileSync(join(pagesDir, f), 'utf8').includes('Premier'))!;
+    writeFileSync(join(pagesDir, tampered), readFileSync(join(pagesDir, tampered), 'utf8').replace('Premier', 'Tampered'));
+    const r = await build(c);
+    expect(r.cache).toBe('corrupt');
+    expect(page(c, 'fr')).toContain('Premier');
+    expect(page(c, 'fr')).not.toContain('Tampered');
+    expect((await build(c)).cache).toBe('hit');
+
+    const entry = readdirSync(c.cacheDir).find((f) => f.endsWith('.json'))!;
+    const raw = readFileSync(join(c.cacheDir, entry), 'utf8');
+    writeFileSync(join(c.cacheDir, entry), raw.replace('"title":"Course"', '"title":"Coarse"'));
+    expect((await build(c)).cache).toBe('corrupt');
+    writeFileSync(join(c.cacheDir, entry), 'not json');
+    expect((await build(c)).cache).toBe('corrupt');
+    expect(page(c)).toContain('Chapter A');
+  });
+
+  it('labdeck build uses $LABDECK_CACHE_DIR/build, and --no-cache neither reads nor writes it', async () => {
+    const c = course();
+    const env = { LABDECK_CACHE_DIR: c.cacheDir };
+    const args = ['build', ...c.manifests, '--out', c.out];
+    const none = await runCli([...args, '--no-cache'], { env });
+    expect(none.status, none.stderr).toBe(0);
+    expect(existsSync(join(c.cacheDir, 'build'))).toBe(false);
+    expect((await runCli(args, { env })).stderr).not.toContain('build cache');
+    const warm = await runCli(args, { env });
+    expect(warm.stderr).toMatch(/built 2 decks .* nothing changed: pages from the build cache/);
+    expect((await runCli([...args, '--no-cache'], { env })).stderr).not.toContain('build cache');
+  });
+});

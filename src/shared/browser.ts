@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
-/** Debian's Chromium; `LABDECK_CHROMIUM` points elsewhere. */
-export const CHROMIUM_PATH = process.env.LABDECK_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's Chromium; `LABDECK_CHROMIUM` points elsewhere (read at each launch). */
+export const chromiumPath = (): string => process.env.LABDECK_CHROMIUM ?? '/usr/bin/chromium';
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -12,7 +12,8 @@ export class BrowserMissingError extends Error {
 
 /** Headless Chromium for export and layout checks; playwright's own browser download is not used. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new BrowserMissingError(`Chromium not found at ${CHROMIUM_PATH}`);
+  const path = chromiumPath();
+  if (!existsSync(path)) throw new BrowserMissingError(`Chromium not found at ${path}`);
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+  return chromium.launch({ executablePath: path, args: CHROMIUM_FLAGS, headless: true });
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +8,14 @@ import { loadQuestions } from '../../src/answers/load.ts';
 import { findQuestions } from '../../src/answers/questions.ts';
 import { shellRunner } from '../../src/answers/run.ts';
 import { parseSource } from '../../src/parse/index.ts';
+import { runCli } from '../cli/run.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const LAB = join(REPO, 'tests/fixtures/import/lab.md');
 let dir: string;
 
-function labdeck(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin/labdeck.js'), ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+async function labdeck(...args: string[]) {
+  const r = await runCli(args, { cwd: REPO });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -108,28 +108,28 @@ describe('grading', () => {
 });
 
 describe('labdeck answers', () => {
-  it('template writes the file once, then refuses to overwrite a learner\'s answers', () => {
+  it('template writes the file once, then refuses to overwrite a learner\'s answers', async () => {
     const out = join(dir, 'answers_tp.json');
-    const first = labdeck('answers', 'template', LAB, '-o', out);
+    const first = await labdeck('answers', 'template', LAB, '-o', out);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('4 answers to fill in (3 checked automatically)');
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ Answer1: '<fix me>', Answer2: '<fix me>', Answer3: '<fix me>', Answer4: '<fix me>' });
     writeFileSync(out, '{"Answer1": "3"}');
-    const again = labdeck('answers', 'template', LAB, '-o', out);
+    const again = await labdeck('answers', 'template', LAB, '-o', out);
     expect(again.code).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe('{"Answer1": "3"}');
   });
 
-  it('template of the TP4 deck lists its three questions', () => {
-    const r = labdeck('answers', 'template', 'tp4-fr');
+  it('template of the TP4 deck lists its three questions', async () => {
+    const r = await labdeck('answers', 'template', 'tp4-fr');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ Answer1: '<fix me>', Answer2: '<fix me>', Answer3: '<fix me>' });
   });
 
-  it('check prints what is right, wrong and unanswered, and fails unless all is right', () => {
+  it('check prints what is right, wrong and unanswered, and fails unless all is right', async () => {
     const file = join(dir, 'learner.json');
     writeFileSync(file, '{"Answer1": "3", "Answer2": "kube-system", "Answer3": "<fix me>", "Answer9": "?"}');
-    const r = labdeck('answers', 'check', LAB, file);
+    const r = await labdeck('answers', 'check', LAB, file);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✔ right +Answer1 +3/);
     expect(r.stdout).toContain('✘ wrong      Answer2  you wrote "kube-system"; on your cluster: "default"');
@@ -138,14 +138,14 @@ describe('labdeck answers', () => {
     expect(r.stderr).toContain('learner.json:1:1: error: Answer9: no question of this lab has that tag');
   });
 
-  it('check refuses an answers file that is not JSON or does not exist, with a hint', () => {
+  it('check refuses an answers file that is not JSON or does not exist, with a hint', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, 'Answer1 = 3\n');
-    const r = labdeck('answers', 'check', LAB, bad);
+    const r = await labdeck('answers', 'check', LAB, bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.json is not valid JSON');
     expect(r.stdout).toBe('');
-    const missing = labdeck('answers', 'check', LAB, join(dir, 'none.json'));
+    const missing = await labdeck('answers', 'check', LAB, join(dir, 'none.json'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such answers file');
     expect(missing.stderr).toContain('labdeck answers template');

@@ -8,7 +8,7 @@ import { cli } from '../cli-in-process.ts';
 import { courseDiagnostics, loadCourse } from '../../src/manifest/index.ts';
 import type { Course } from '../../src/model/course.ts';
 import type { Deck } from '../../src/model/deck.ts';
-import { CHROMIUM_PATH } from '../../src/shared/browser.ts';
+import { chromiumPath } from '../../src/shared/browser.ts';
 import { inlineSlides } from '../render/helpers.ts';
 import { markmakerTitles, remarkSlides } from './remark-model.ts';
 
@@ -170,8 +170,8 @@ describe('labdeck build and lint on the synthetic checkout', () => {
     expect(sources).toEqual(authorSlides(deck).map((s) => `${s.position.file}:${s.position.line}`));
     // queues.md's two `<pre class="mermaid">` blocks: pictures when Chromium can draw them, never raw source.
     expect(html).not.toContain('<pre class="mermaid">');
-    if (existsSync(CHROMIUM_PATH)) expect(html.match(/<div class="ld-diagram ld-mermaid"><svg /g)).toHaveLength(2);
-    else console.log(`no Chromium at ${CHROMIUM_PATH}: diagrams shown as source, not checked as pictures`);
+    if (existsSync(chromiumPath())) expect(html.match(/<div class="ld-diagram ld-mermaid"><svg /g)).toHaveLength(2);
+    else console.log(`no Chromium at ${chromiumPath()}: diagrams shown as source, not checked as pictures`);
   }, 120_000);
 
   it('builds swarm.yml too: an unknown directive verb is a warning, only verify refuses it', () => {

@@ -1,13 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../cli/run.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/labdeck.js');
-const plan = (deck: string) => spawnSync(process.execPath, [BIN, 'verify', '--plan', '--transcripts', `content/decks/${deck}.yml`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const plan = (deck: string) => runCli(['verify', '--plan', '--transcripts', `content/decks/${deck}.yml`], { cwd: REPO });
 
 describe('what cannot run here says why (imported French decks)', () => {
-  it('TP4: Docker, the private registry, the learner node address and the interactive pod session are skipped with a reason', () => {
-    const r = plan('tp4-fr');
+  it('TP4: Docker, the private registry, the learner node address and the interactive pod session are skipped with a reason', async () => {
+    const r = await plan('tp4-fr');
     expect(r.status).toBe(0);
     const out = r.stdout + r.stderr;
     for (const command of ['docker compose build', 'docker compose push', 'docker image push']) {
@@ -22,8 +20,8 @@ describe('what cannot run here says why (imported French decks)', () => {
     expect(out).not.toMatch(/simulated/);
   });
 
-  it('intro: minikube, kubectl proxy and the interactive pod session are skipped with a reason', () => {
-    const out = plan('intro-fr').stdout;
+  it('intro: minikube, kubectl proxy and the interactive pod session are skipped with a reason', async () => {
+    const out = (await plan('intro-fr')).stdout;
     expect(out).toMatch(/\[skip: needs minikube[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ minikube start/);
     expect(out).toMatch(/\[skip: needs `kubectl proxy`[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ curl http:\/\/localhost:8001\/version/);
     expect(out).toMatch(/\[skip: the transcript runs inside the pod[^\]]*\]\n\s+fr\/intro\/kubernetes\.md:\d+\s+\$ curl localhost:8080/);

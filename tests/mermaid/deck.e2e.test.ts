@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MermaidDiagrams } from '../../src/mermaid/index.ts';
-import { CHROMIUM_PATH, launchChromium } from '../../src/shared/browser.ts';
+import { chromiumPath, launchChromium } from '../../src/shared/browser.ts';
 import { exportPdf } from '../../src/present/export-pdf.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
@@ -51,8 +51,8 @@ const cli = (args: string[], env: Record<string, string>) =>
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );
 
-describe.skipIf(!existsSync(CHROMIUM_PATH))('Mermaid diagrams in a built deck', () => {
-  if (!existsSync(CHROMIUM_PATH)) console.log(`skipped: no Chromium at ${CHROMIUM_PATH} (set LABDECK_CHROMIUM)`);
+describe.skipIf(!existsSync(chromiumPath()))('Mermaid diagrams in a built deck', () => {
+  if (!existsSync(chromiumPath())) console.log(`skipped: no Chromium at ${chromiumPath()} (set LABDECK_CHROMIUM)`);
   // LABDECK_CACHE_DIR for the CLI and exportPdf; diagrams go in its `mermaid/` folder.
   const cacheBase = mkdtempSync(join(tmpdir(), 'labdeck-cache-'));
   const cacheDir = join(cacheBase, 'mermaid');

@@ -5,7 +5,7 @@ import type { Html, Nodes } from 'mdast';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mermaidDiagnostic, MermaidDiagrams, mermaidElement, mermaidSource, mermaidSources, type MermaidSource } from '../../src/mermaid/index.ts';
 import { parseSource } from '../../src/parse/index.ts';
-import { BrowserMissingError, CHROMIUM_PATH, launchChromium } from '../../src/shared/browser.ts';
+import { BrowserMissingError, chromiumPath, launchChromium } from '../../src/shared/browser.ts';
 
 const html = (value: string, line = 10): Html => ({ type: 'html', value, position: { start: { line, column: 1 }, end: { line, column: 1 } } });
 const at = { file: 'k8s/x.md', line: 10, column: 1 };
@@ -77,8 +77,8 @@ describe('a build machine without Chromium', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM_PATH))('drawing in headless Chromium', () => {
-  if (!existsSync(CHROMIUM_PATH)) console.log(`skipped: no Chromium at ${CHROMIUM_PATH} (set LABDECK_CHROMIUM)`);
+describe.skipIf(!existsSync(chromiumPath()))('drawing in headless Chromium', () => {
+  if (!existsSync(chromiumPath())) console.log(`skipped: no Chromium at ${chromiumPath()} (set LABDECK_CHROMIUM)`);
 
   // As container.training writes them: HTML entities and <br/> inside a <pre>, an %%{init}%% theme, a gitGraph.
   const flow: MermaidSource = { markup: 'html', text: '\n  flowchart TD\n    A["Client &amp; friends<br/>(web)"] ---> B["Load balancer"]\n', lineOffset: 0 };

@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'labdeck-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (args: string[]) =>
-  promisify(execFile)('node', ['bin/labdeck.js', ...args]).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const cli = async (args: string[]) => {
+  const r = await runCli(args);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
 
 describe('labdeck outline', () => {
   it('prints the French outline of the English seed deck under its French title, and writes HTML by extension', async () => {

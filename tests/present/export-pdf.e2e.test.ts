@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportPdf } from '../../src/present/export-pdf.ts';
+import { runCli } from '../cli/run.ts';
 import { FIXTURE_MANIFEST } from './harness.ts';
 import { readPdf } from './pdf-text.ts';
 
@@ -12,11 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'labdeck-pdf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const flat = (s: string) => s.normalize('NFKC').replace(/\s+/g, '');
 
-const cli = (args: string[], env: Record<string, string> = {}) =>
-  promisify(execFile)('node', ['bin/labdeck.js', ...args], { env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, stderr: r.stderr }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-  );
+const cli = async (args: string[], env: Record<string, string> = {}) => {
+  const r = await runCli(args, { env });
+  return { code: r.status, stderr: r.stderr };
+};
 
 describe('labdeck export pdf', () => {
   it('prints one page per slide, steps collapsed, with the slides’ text and links', async () => {

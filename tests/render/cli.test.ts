@@ -1,23 +1,15 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stripVTControlCharacters, promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run.ts';
 import { contentTree, inlineSlides, removeContentTrees, manifest } from './helpers.ts';
 
 afterAll(removeContentTrees);
 
-const run = promisify(execFile);
-
-/** `labdeck build …` as a user runs it: exit code and stderr (colours stripped). */
+/** `labdeck build …` as a user runs it: exit code and stderr. */
 async function labdeck(args: string[], cwd?: string): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await run(process.execPath, [join(process.cwd(), 'bin/labdeck.js'), ...args], { cwd });
-    return { code: 0, stderr: stripVTControlCharacters(stderr) };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: stripVTControlCharacters(err.stderr) };
-  }
+  const r = await runCli(args, cwd ? { cwd } : {});
+  return { code: r.status, stderr: r.stderr };
 }
 
 const GOOD = '# Chapter\n\n---\n\n## Fine\n\n- text\n';

@@ -1,28 +1,28 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../cli/run.ts';
 import { FIXTURES, runDirs } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/labdeck.js');
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, 'verify', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+const run = (args: string[], env: Record<string, string> = {}) => runCli(['verify', ...args], { env });
 const socketsLeft = () => {
   const dir = join('/tmp', `tmux-${process.getuid!()}`);
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('labdeck-')) : [];
 };
 
 describe('labdeck verify (command line)', () => {
-  it('--plan lists steps with slide number and file:line and runs nothing', () => {
-    const r = run(['--plan', join(FIXTURES, 'local.md')]);
+  it('--plan lists steps with slide number and file:line and runs nothing', async () => {
+    const r = await run(['--plan', join(FIXTURES, 'local.md')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('slide 2/5  Watch in a split pane, copy and paste across panes');
     expect(r.stdout).toMatch(/local\.md:\d+ {2}copy \/token-\[a-z0-9\]\+\//);
     expect(r.stdout).toContain('$ ls /does-not-exist   [exit nonzero, expect "No such file"]');
   });
 
-  it('refuses a deck with an unknown directive, naming file and line, before starting tmux', () => {
-    const r = run([join(FIXTURES, 'unknown.md')]);
+  it('refuses a deck with an unknown directive, naming file and line, before starting tmux', async () => {
+    const r = await run([join(FIXTURES, 'unknown.md')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown.md:11:6: error: unknown automation directive `wiat`: verify cannot replay this slide [directive/unknown-verb]');
     // One line for the problem: the parser's warning is not repeated beside the error.
@@ -30,22 +30,22 @@ describe('labdeck verify (command line)', () => {
     expect(r.stderr).toContain('nothing was run');
   });
 
-  it('says so when there is nothing to verify, and does not pass', () => {
-    const r = run([join(FIXTURES, 'empty.md')]);
+  it('says so when there is nothing to verify, and does not pass', async () => {
+    const r = await run([join(FIXTURES, 'empty.md')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('nothing to verify');
   });
 
-  it('explains how to install tmux when it is missing', () => {
+  it('explains how to install tmux when it is missing', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'labdeck-notmux-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const r = run([join(FIXTURES, 'local.md')], { PATH: bin });
+    const r = await run([join(FIXTURES, 'local.md')], { PATH: bin });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('tmux is not installed');
     expect(r.stderr).toContain('apt-get install tmux');
   });
 
-  it('refuses a cluster context that is not explicitly allowed, and accepts --context', () => {
+  it('refuses a cluster context that is not explicitly allowed, and accepts --context', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labdeck-kc-'));
     const kubeconfig = join(dir, 'config');
     writeFileSync(
@@ -54,12 +54,12 @@ describe('labdeck verify (command line)', () => {
     );
     const deck = join(dir, 'k.md');
     writeFileSync(deck, '# K\n\n## Pods\n\n.lab[\n\n  ```bash\n  kubectl get pods\n  ```\n\n]\n');
-    const refused = run([deck], { KUBECONFIG: kubeconfig, LABDECK_VERIFY_CONTEXTS: '' });
+    const refused = await run([deck], { KUBECONFIG: kubeconfig, LABDECK_VERIFY_CONTEXTS: '' });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('refusing to run against context "prod": it is not explicitly allowed');
     expect(refused.stderr).toContain('--context prod');
     // Allowed, the run goes on to prepare its namespace, which fails here (no API server): reported, not passed.
-    const allowed = run([deck, '--context', 'prod', '--timeout-scale', '0.1'], { KUBECONFIG: kubeconfig, TMPDIR: dir });
+    const allowed = await run([deck, '--context', 'prod', '--timeout-scale', '0.1'], { KUBECONFIG: kubeconfig, TMPDIR: dir });
     expect(allowed.status).toBe(1);
     expect(allowed.stderr).toContain('could not prepare namespace labdeck-');
     expect(runDirs(dir)).toEqual([]);

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/manifest/index.ts';
 import { parseSource } from '../../src/parse/index.ts';
@@ -10,9 +9,9 @@ import type { CommandStep } from '../../src/verify/step.ts';
 import { compareOutput, normalizeOutput } from '../../src/verify/match.ts';
 import { isTranscriptBlock, parseTranscript } from '../../src/verify/transcript.ts';
 import { applyEdits, type OutputEdit } from '../../src/verify/update.ts';
+import { runCli } from '../cli/run.ts';
 import { FIXTURES } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/labdeck.js');
 const scratch: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'labdeck-update-'));
@@ -20,7 +19,7 @@ const tempDir = () => {
   return d;
 };
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const verify = (args: string[]) => spawnSync(process.execPath, [BIN, 'verify', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+const verify = (args: string[]) => runCli(['verify', ...args], { env: { CI: '1' } });
 
 describe('console transcripts: extraction', () => {
   it('takes the text after each prompt as a command and the lines up to the next prompt as its output', () => {
@@ -123,15 +122,15 @@ describe('console transcripts: --update in place', () => {
 });
 
 describe('console transcripts: labdeck verify (real tmux, local commands)', () => {
-  it('replays a transcript whose output still matches (prompts dev $ and $, masked values, ANSI, heredoc, [...])', () => {
-    const r = verify(['--transcripts', join(FIXTURES, 'transcript-pass.md')]);
+  it('replays a transcript whose output still matches (prompts dev $ and $, masked values, ANSI, heredoc, [...])', async () => {
+    const r = await verify(['--transcripts', join(FIXTURES, 'transcript-pass.md')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('transcript-pass: passed — 6 passed, 0 failed, 0 skipped');
   });
 
-  it('fails a transcript whose output changed, showing the diff, and leaves the file alone', () => {
+  it('fails a transcript whose output changed, showing the diff, and leaves the file alone', async () => {
     const before = readFileSync(join(FIXTURES, 'transcript-changed.md'), 'utf8');
-    const r = verify(['--transcripts', '--continue-on-error', join(FIXTURES, 'transcript-changed.md')]);
+    const r = await verify(['--transcripts', '--continue-on-error', join(FIXTURES, 'transcript-changed.md')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('✗ slide 1 $ printf');
     expect(r.stderr).toContain('the output differs from the transcript:\n      - app v1\n      + app v2\n        build 7');
@@ -140,12 +139,12 @@ describe('console transcripts: labdeck verify (real tmux, local commands)', () =
     expect(readFileSync(join(FIXTURES, 'transcript-changed.md'), 'utf8')).toBe(before);
   });
 
-  it('--update rewrites the changed output lines in place, prints a unified diff, and the next run passes', () => {
+  it('--update rewrites the changed output lines in place, prints a unified diff, and the next run passes', async () => {
     const dir = tempDir();
     const file = join(dir, 'transcript-changed.md');
     copyFileSync(join(FIXTURES, 'transcript-changed.md'), file);
     const before = readFileSync(file, 'utf8');
-    const r = verify(['--transcripts', '--update', file]);
+    const r = await verify(['--transcripts', '--update', file]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('updated: 2 transcript outputs in 1 file');
     expect(r.stdout).toContain('--- a/transcript-changed.md\n+++ b/transcript-changed.md\n');
@@ -154,35 +153,35 @@ describe('console transcripts: labdeck verify (real tmux, local commands)', () =
     // Exactly those lines changed: the placeholder line the output still matches is kept as written.
     expect(readFileSync(file, 'utf8')).toBe(before.replace('\napp v1\n', '\napp   v2\n').replace('\n  one\n', '\n  one\n  two\n'));
     expect(readdirSync(dir)).toEqual(['transcript-changed.md']);
-    const again = verify(['--transcripts', file]);
+    const again = await verify(['--transcripts', file]);
     expect(again.status, again.stderr).toBe(0);
-    const noop = verify(['--transcripts', '--update', file]);
+    const noop = await verify(['--transcripts', '--update', file]);
     expect(noop.stdout).toBe('');
     expect(noop.stderr).toContain('every transcript output is up to date');
-    const forgot = verify(['--update', join(FIXTURES, 'local.md')]);
+    const forgot = await verify(['--update', join(FIXTURES, 'local.md')]);
     expect(forgot.status).toBe(0);
     expect(forgot.stderr).toContain('no console transcript to update');
   });
 
-  it('a deck with `transcripts: true` replays its console and shell-session blocks, not unlabelled ones; the lone chapter does not', () => {
-    const deck = verify([join(FIXTURES, 'transcripts/deck.yml')]);
+  it('a deck with `transcripts: true` replays its console and shell-session blocks, not unlabelled ones; the lone chapter does not', async () => {
+    const deck = await verify([join(FIXTURES, 'transcripts/deck.yml')]);
     expect(deck.status, deck.stderr).toBe(0);
     expect(deck.stderr).toContain('$ echo from the deck');
     expect(deck.stderr).toContain("$ printf 'a\\nb\\n'");
     expect(deck.stderr).not.toContain('false-command');
     expect(deck.stderr).toContain('2 passed, 0 failed');
-    const alone = verify([join(FIXTURES, 'transcripts/chapter.md')]);
+    const alone = await verify([join(FIXTURES, 'transcripts/chapter.md')]);
     expect(alone.status).toBe(1);
     expect(alone.stderr).toContain('nothing to verify');
   });
 
-  it('--update refuses to write output that would break the slide, and says why', () => {
+  it('--update refuses to write output that would break the slide, and says why', async () => {
     const dir = tempDir();
     const file = join(dir, 'lab.md');
     // remark.js counts brackets inside code: an output line `x[` would leave the `.lab[` box open.
     const text = '# S\n\n.lab[\n\n```console\n$ printf \'x\\133\\n\'\nx\n```\n\n]\n';
     writeFileSync(file, text);
-    const r = verify(['--transcripts', '--update', file]);
+    const r = await verify(['--transcripts', '--update', file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('lab.md:6:1: error: not updated: the new output would make the file invalid (`.lab[` is never closed)');
     expect(readFileSync(file, 'utf8')).toBe(text);

@@ -3,7 +3,8 @@
  * manifests over 236 shared chapter files, ≈3,700 distinct slides, 22 MB of images), built by
  * `labdeck build` and by markmaker.py's algorithm (scripts/markmaker-model.py, one process per
  * manifest as container.training's build.sh) in the same run, rounds alternating:
- * - cold: no cache from an earlier run (the build's cache folder and output removed first);
+ * - cold: no cache from an earlier run (the build cache, LABDECK_CACHE_DIR=<work>/.labdeck/cache,
+ *   and the output removed first);
  * - warm: the same build again, nothing changed.
  * Goals (issue 14): cold ≤ 1.0× markmaker, warm ≤ 0.3× markmaker.
  * With LABDECK_CONTAINER_TRAINING=/path/to/container.training, the same on a copy of that
@@ -32,8 +33,9 @@ function compare(slidesDir: string, manifests: string[], work: string, options: 
     if (result.markmaker) result.markmaker.push(runMarkmaker(slidesDir, manifests, options.markmaker));
     rmSync(join(work, '.labdeck'), { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
-    result.cold.push(runLabdeckBuild(manifests, out, { lenient: options.lenient }).wall);
-    result.warm.push(runLabdeckBuild(manifests, out, { lenient: options.lenient }).wall);
+    const env = { LABDECK_CACHE_DIR: join(work, '.labdeck', 'cache') };
+    result.cold.push(runLabdeckBuild(manifests, out, { lenient: options.lenient, env }).wall);
+    result.warm.push(runLabdeckBuild(manifests, out, { lenient: options.lenient, env }).wall);
   }
   return result;
 }

@@ -5,9 +5,12 @@
  * - the state says where by position only, and the frames were loaded before the presenter
  *   toggled extra details: the main window adds the slide id and the extras flag to its state,
  *   and the frames apply the flag and find the slide by id;
- * - a frame still loading misses the first state message, and the "next slide" preview then
- *   shows the current slide until the presenter moves: the upcoming frame starts on the current
- *   slide (its URL hash), so if nothing moved it yet, it steps forward itself.
+ * - a frame starts before its deck is whole (slides past the opening ones are added after the
+ *   first paint) and before this controller maps states by slide id: a state the speaker window
+ *   posts in that time lands on a partial deck, by position, extras ignored. The last one is kept
+ *   and applied again (with the `next` that followed it, in the upcoming frame) once the deck is
+ *   whole and this controller runs. When no state came yet, the upcoming frame, which starts on
+ *   the current slide (its URL hash), steps forward itself.
  */
 (function () {
   'use strict';
@@ -16,12 +19,15 @@
   if (/[?&]receiver(&|=|$)/.test(window.location.search)) document.documentElement.classList.add('ld-speaker-frame');
   // Read before Reveal starts: it rewrites the hash to the slide's name.
   var initialHash = window.location.hash;
-  // Whether the speaker window's state reached this frame, and Reveal applied it, before the
-  // controllers started: the frame then stands where it should, and must not step again.
-  var stateReceived = false;
+  // The speaker window's last state before this controller ran, and whether `next` followed it.
+  var early = null;
+  var started = false;
   window.addEventListener('message', function (event) {
+    if (started || typeof event.data !== 'string') return;
     try {
-      if (typeof event.data === 'string' && JSON.parse(event.data).method === 'setState' && window.Reveal.isReady()) stateReceived = true;
+      var data = JSON.parse(event.data);
+      if (data.method === 'setState') early = { state: data.args && data.args[0], next: false };
+      else if (data.method === 'next' && early) early.next = true;
     } catch (e) {
       // Not a Reveal message.
     }
@@ -59,7 +65,12 @@
       return setState.call(deck, state);
     };
 
-    if (params.get('controls') === 'false' && !stateReceived) {
+    started = true;
+    if (early && early.state) {
+      // setState places the frame absolutely: applying it again, then `next`, is where it should be.
+      deck.setState(early.state);
+      if (early.next) deck.next();
+    } else if (params.get('controls') === 'false') {
       var start = /^#\/(\d+)/.exec(initialHash);
       var indices = deck.getIndices();
       if (start && indices.h === Number(start[1]) && (indices.f === undefined || indices.f < 0)) deck.next();

@@ -41,17 +41,19 @@
       return labdeck.controllers.extraDetails || null;
     };
 
-    if (!params.has('receiver')) {
-      var getState = deck.getState;
-      deck.getState = function () {
-        var state = getState.apply(deck, arguments);
-        var current = deck.getCurrentSlide();
-        var x = extra();
-        state.labdeck = { slide: current && current.getAttribute('data-slide-id'), extra: x && x.isShown ? x.isShown() : true };
-        return state;
-      };
-      return {};
-    }
+    // In the frames too: the speaker window sends the current frame's state back to the main
+    // window when it differs from the last one it got from there; without the same `labdeck`
+    // part, every state the frame applied looked different and went back, late, pulling the main
+    // window to where it was half a second before.
+    var getState = deck.getState;
+    deck.getState = function () {
+      var state = getState.apply(deck, arguments);
+      var current = deck.getCurrentSlide();
+      var x = extra();
+      state.labdeck = { slide: current && current.getAttribute('data-slide-id'), extra: x && x.isShown ? x.isShown() : true };
+      return state;
+    };
+    if (!params.has('receiver')) return {};
 
     var setState = deck.setState;
     deck.setState = function (state) {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MermaidDiagrams } from '../../src/mermaid/index.ts';
@@ -10,6 +8,7 @@ import { chromiumPath, launchChromium } from '../../src/shared/browser.ts';
 import { exportPdf } from '../../src/present/export-pdf.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
+import { runCli } from '../cli/run.ts';
 import { readPdf } from '../present/pdf-text.ts';
 import { contentTree, inlineSlides, manifest, removeContentTrees, sectionsOf } from '../render/helpers.ts';
 
@@ -45,11 +44,10 @@ const CHAPTER = [
 
 const BROKEN = '## Broken\n\n<pre class="mermaid">\nflowchart TD\n  A --> B\n  B -> C\n</pre>\n';
 
-const cli = (args: string[], env: Record<string, string>) =>
-  promisify(execFile)('node', ['bin/labdeck.js', ...args], { env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, stderr: r.stderr }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-  );
+const cli = async (args: string[], env: Record<string, string>) => {
+  const r = await runCli(args, { env });
+  return { code: r.status, stderr: r.stderr };
+};
 
 describe.skipIf(!existsSync(chromiumPath()))('Mermaid diagrams in a built deck', () => {
   if (!existsSync(chromiumPath())) console.log(`skipped: no Chromium at ${chromiumPath()} (set LABDECK_CHROMIUM)`);

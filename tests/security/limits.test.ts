@@ -11,6 +11,7 @@ import { findQuestions } from '../../src/answers/questions.ts';
 import { clusterProblem, shellRunner } from '../../src/answers/run.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { main } from '../../src/cli/main.ts';
+import { REPO, runCli } from '../cli/run.ts';
 import { readDocument } from '../../src/import/io.ts';
 import { parseSource } from '../../src/parse/index.ts';
 import { decodeText } from '../../src/shared/text.ts';
@@ -134,9 +135,9 @@ describe('answers check', () => {
   });
 
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!kubectl)('labdeck answers check tp4-fr with no cluster: the Answer1 check gives no verdict (needs kubectl)', () => {
+  it.skipIf(!kubectl)('labdeck answers check tp4-fr with no cluster: the Answer1 check gives no verdict (needs kubectl)', async () => {
     const dir = contentTree({ 'answers.json': '{"Answer1": "2", "Answer2": "x", "Answer3": "default"}' });
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/labdeck.js'), 'answers', 'check', 'tp4-fr', join(dir, 'answers.json')], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(dir, 'no-such-kubeconfig'), NO_COLOR: '1' } });
+    const r = await runCli(['answers', 'check', 'tp4-fr', join(dir, 'answers.json')], { cwd: REPO, env: { KUBECONFIG: join(dir, 'no-such-kubeconfig') } });
     expect(r.stdout).toMatch(/! no verdict Answer1 +the check could not run: no cluster answers/);
     expect(r.stdout).not.toMatch(/✘ wrong/);
     expect(r.status).toBe(1);

@@ -69,7 +69,7 @@ export default {
       from: { path: '^src/cli/(main\\.ts|commands/)' },
       to: {
         path: '^src/',
-        pathNot: '^src/(cli/commands/|shared/|model/|import/shared\\.ts$|parity/(format|report)\\.ts$|verify/defaults\\.ts$)',
+        pathNot: '^src/(cli/commands/|shared/|model/|import/shared\\.ts$|parity/report\\.ts$|verify/defaults\\.ts$)',
         dependencyTypesNot: ['dynamic-import', 'type-only'],
       },
     },

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { OutsideWriteError } from '../shared/files.ts';
 import { PACKAGE_ROOT } from '../shared/paths.ts';
 import { DEFAULT_MAX_FILE_SIZE, formatSize, parseSize, setReadPolicy } from '../shared/sandbox.ts';
 import { commands } from './commands/index.ts';
@@ -38,7 +37,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    // A refused write (a link where an output goes) is an answer, not a crash.
+    // A refused write (a link where an output goes) is an answer, not a crash. Loaded here:
+    // write-file-atomic is not needed to print --help.
+    const { OutsideWriteError } = await import('../shared/files.ts');
     if (e instanceof OutsideWriteError) {
       process.stderr.write(`${pc.red(`error: ${e.message}`)}\n    hint: ${e.hint}\n`);
       return 1;

@@ -1,9 +1,8 @@
 import { formatDiagnostic } from '../model/diagnostic.ts';
 import { escapeHtml } from '../shared/html.ts';
-import type { FileReport, PairReport, ParityReport, SlideRef, Summary, WordChange } from './report.ts';
+import type { FileReport, Format, PairReport, ParityReport, SlideRef, Summary, WordChange } from './report.ts';
 
-export type Format = 'text' | 'json' | 'md' | 'html';
-export const FORMATS: readonly Format[] = ['text', 'json', 'md', 'html'];
+export { FORMATS, type Format } from './report.ts';
 
 export interface FormatOptions {
   /** Colour function for terminals; identity otherwise. */

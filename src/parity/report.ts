@@ -6,6 +6,10 @@ import type { Part, Stamp } from './stamps.ts';
 export type Status = 'missing' | 'orphan' | 'stale' | 'divergent-code' | 'untranslated' | 'untracked' | 'ok';
 export const STATUSES: readonly Status[] = ['missing', 'orphan', 'stale', 'divergent-code', 'untranslated', 'untracked', 'ok'];
 
+/** The report's formats (`formatReport`). */
+export type Format = 'text' | 'json' | 'md' | 'html';
+export const FORMATS: readonly Format[] = ['text', 'json', 'md', 'html'];
+
 /** What `parity --fail-on` accepts: a status, a stale part, or a diagnostic severity. */
 export const FAIL_ON: readonly string[] = [...STATUSES.filter((s) => s !== 'ok'), 'stale:code', 'stale:prose', 'stale:media', 'error', 'warning'];
 

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { FORMATS } from '../../parity/format.ts';
-import { FAIL_ON } from '../../parity/report.ts';
+import { FAIL_ON, FORMATS } from '../../parity/report.ts';
 import type { RegisterCommand } from '../shared.ts';
 import type { ReportFlags } from '../actions/parity.ts';
 

@@ -56,7 +56,7 @@ describe('the persistent build cache', () => {
     expect(warm.summaries).toEqual(cold.summaries);
   });
 
-  it('builds again when an input changes (a chapter, an include, a nested manifest, the stamps, an image, an OVERRIDE_ variable), not for a file no deck reads', async () => {
+  it('builds again when an input or a setting changes (a chapter, an include, a nested manifest, the stamps, an image, an OVERRIDE_ variable, the read policy), not for a file no deck reads', async () => {
     const c = course();
     await build(c);
     // A file no deck reads changes nothing.
@@ -76,6 +76,9 @@ describe('the persistent build cache', () => {
     }
     expect((await build(c, { OVERRIDE_TEST: 'x' })).cache).toBe('miss');
     expect((await build(c, { OVERRIDE_TEST: 'x' })).cache).toBe('hit');
+    // What the course may read is a setting too (--max-file-size, --allow-read).
+    const policy = { allow: [], maxFileSize: 1024 * 1024 };
+    expect((await buildSiteCached({ manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: { OVERRIDE_TEST: 'x' }, policy })).cache).toBe('miss');
     rmSync(join(c.root, 'images/logo.png'));
     const r = await buildSiteCached({ manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: {} });
     expect(r.cache).toBe('miss');

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';

@@ -85,6 +85,17 @@ describe('the persistent build cache', () => {
     expect(r.diagnostics.map((d) => d.code)).toContain('render/missing-image');
   });
 
+  it('builds again when a manifest appears beside a deck built alone (its translations are looked for there)', async () => {
+    const c = course();
+    const alone = { manifests: [c.manifests[0]!], outDir: c.out, cacheDir: c.cacheDir, env: {} };
+    expect((await buildSiteCached(alone)).cache).toBe('miss');
+    expect((await buildSiteCached(alone)).cache).toBe('hit');
+    writeFileSync(join(c.root, 'decks/notes.txt'), 'not a manifest\n');
+    expect((await buildSiteCached(alone)).cache).toBe('hit');
+    writeFileSync(join(c.root, 'decks/fr-bis.yml'), 'title: Cours bis\nlang: fr\ngroup: g\nroot: ..\nincluderoot: .\nexclude: []\ncontent:\n- fr/a.md\n');
+    expect((await buildSiteCached(alone)).cache).toBe('miss');
+  });
+
   it('rebuilds, never serves, an entry whose page or body fails its checksum', async () => {
     const c = course();
     await build(c);

@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findManifests } from '../../src/manifest/index.ts';
 import type { RunningServer } from '../../src/server/serve.ts';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../src/shared/browser.ts';
+import { CHROMIUM_FLAGS, chromiumPath } from '../../src/shared/browser.ts';
 import { pathToFileURL } from 'node:url';
 import { packDeck } from '../../src/present/pack.ts';
 import { colourfulPixels } from './png.ts';
@@ -146,7 +146,7 @@ describe('emoji, icons and followers', () => {
     const fonts = join(dir, 'fonts');
     mkdirSync(join(fonts, 'cache'), { recursive: true });
     writeFileSync(join(fonts, 'fonts.conf'), `<?xml version="1.0"?>\n<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>${join(fonts, 'cache')}</cachedir></fontconfig>\n`);
-    const bare = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, env: { ...process.env, FONTCONFIG_FILE: join(fonts, 'fonts.conf') } });
+    const bare = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, env: { ...process.env, FONTCONFIG_FILE: join(fonts, 'fonts.conf') } });
     const packed = await packDeck('content/decks/kubernetes-fr.yml', join(dir, 'fr.zip'));
     expect(packed.ok).toBe(true);
     execFileSync('unzip', ['-q', join(dir, 'fr.zip'), '-d', join(dir, 'unzipped')]);

@@ -109,6 +109,9 @@ export interface CodeHighlighter {
   stats: HighlightStats;
 }
 
+/** Characters of one line past which shiki leaves the line uncoloured (minified JSON, base64). */
+export const MAX_HIGHLIGHTED_LINE = 20_000;
+
 const normalise = (lang: string) => lang.trim().toLowerCase();
 const isBundled = (lang: string) => lang in bundledLanguages || lang in bundledLanguagesAlias;
 
@@ -159,6 +162,11 @@ export async function createCodeHighlighter(): Promise<CodeHighlighter> {
         html = shiki.codeToHtml(text, {
           lang,
           theme: CODE_THEME,
+          // shiki stops tokenizing a line after 500 ms by default: on a busy machine the same
+          // build then highlights differently. No time limit; a length limit instead, which
+          // depends on the input only (lines past it are shown plain).
+          tokenizeTimeLimit: 0,
+          tokenizeMaxLineLength: MAX_HIGHLIGHTED_LINE,
           decorations,
           transformers: [
             {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDeck } from '../../src/render/deck.ts';
-import { extractHighlightSpans, sharedCodeHighlighter, type CodeHighlighter } from '../../src/render/highlight.ts';
+import { extractHighlightSpans, MAX_HIGHLIGHTED_LINE, sharedCodeHighlighter, type CodeHighlighter } from '../../src/render/highlight.ts';
 import { loadLocale } from '../../src/shared/locale.ts';
 import { loadTheme } from '../../src/render/theme.ts';
 import { buildSite } from '../../src/build/site.ts';
@@ -94,6 +94,15 @@ describe('code', () => {
     expect(s).toMatch(/<pre class="shiki github-light-high-contrast"[^>]*data-lang="yaml"/);
     expect(count(s, /<span style="color:#[0-9A-Fa-f]{6}">/)).toBeGreaterThan(2);
     expect(r.html).not.toMatch(/highlight\.js|hljs/);
+  });
+
+  it('colours by the input alone: no time limit per line (a busy machine gave other colours), a length limit instead', () => {
+    const short = highlighter.highlight('bash', 'echo "$HOME"');
+    const long = highlighter.highlight('bash', `echo "${'x'.repeat(MAX_HIGHLIGHTED_LINE)}"`);
+    expect(count(short, /<span style="color:/)).toBeGreaterThan(1);
+    // Past the limit shiki gives the whole line one token in the default colour.
+    expect(long).not.toMatch(/<span style="color:/);
+    expect(long).toContain(`echo "${'x'.repeat(100)}`);
   });
 
   it('keeps the dialect highlight spans: backticks inside a code block mark that text', async () => {

@@ -78,8 +78,10 @@ export function copyRealCourse(into: string): RealCourse | undefined {
   const from = join(real, 'slides');
   if (!existsSync(from)) throw new Error(`LABDECK_CONTAINER_TRAINING=${real} has no slides/ folder`);
   mkdirSync(into, { recursive: true });
-  cpSync(from, join(into, 'slides'), { recursive: true, filter: (src) => !src.endsWith('/fragments') && !src.endsWith('.yml.html') });
-  if (existsSync(join(real, 'k8s'))) cpSync(join(real, 'k8s'), join(into, 'k8s'), { recursive: true });
+  // verbatimSymlinks: cpSync otherwise points relative links (slides/logistics.md) at the checkout,
+  // outside the copy, which the build refuses to read.
+  cpSync(from, join(into, 'slides'), { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/fragments') && !src.endsWith('.yml.html') });
+  if (existsSync(join(real, 'k8s'))) cpSync(join(real, 'k8s'), join(into, 'k8s'), { recursive: true, verbatimSymlinks: true });
   const slidesDir = join(into, 'slides');
   const manifests = readdirSync(slidesDir)
     .filter((f) => f.endsWith('.yml'))

@@ -4,10 +4,13 @@
  *
  * - The key: labdeck itself (the bytes of its src/, themes/, locales/, package.json and
  *   package-lock.json: its version, the highlighter's and Reveal's), the theme, the manifests
- *   named, the build options, every `OVERRIDE_*` variable, Node's major version.
+ *   named, the working folder (labdeck.yml is read there, messages name paths from there), the
+ *   build options, every `OVERRIDE_*` variable, Node's major version.
  * - The inputs, checked on every use: every file the build read (manifests, nested manifests,
- *   chapters, includes, parity stamps) with the SHA-256 of its text or "absent", and whether each
- *   image the decks show exists.
+ *   chapters, includes, parity stamps, labdeck.yml) with the SHA-256 of its text or "absent", and
+ *   whether each image the decks show is a regular file inside the content root. Images are
+ *   copied afresh from the course on a hit, so that check is the build's own (ReadArea): an image
+ *   replaced since by a link leading outside is a miss, and the build refuses it.
  * - An entry is `<key>.json` (its body and the body's SHA-256) plus its pages under `pages/`, each
  *   named by the SHA-256 of its bytes. Anything that does not match its checksum, or a body that
  *   does not parse, is a miss: the build runs and writes the entry anew. Never served.
@@ -25,7 +28,7 @@ import type { RenderedSite } from '../render/site.ts';
 import { loadTheme, type Theme } from '../render/theme.ts';
 import { writeSiteAtomically } from '../render/write.ts';
 import { labdeckCacheDir, PACKAGE_ROOT } from '../shared/paths.ts';
-import { isRefusal, readPolicy, readRegular, realOrResolved } from '../shared/sandbox.ts';
+import { isRefusal, ReadArea, readPolicy, readRegular, realOrResolved, type ReadPolicy } from '../shared/sandbox.ts';
 import { decodeText } from '../shared/text.ts';
 import type { BuildInput, BuildReport, BuildRequest } from './site.ts';
 import { findManifests } from '../manifest/find.ts';
@@ -44,6 +47,8 @@ export interface CachedBuildRequest extends BuildRequest {
   cacheDir: string;
   /** `OVERRIDE_*` values; defaults to process.env (as the manifests read them). */
   env?: Record<string, string | undefined>;
+  /** labdeck's own fingerprint, `labdeckFingerprint()` by default (tests stand for an upgrade with another). */
+  labdeck?: string;
 }
 
 /** What a cached or fresh build reports; `course` and `site` only when it ran. */
@@ -75,9 +80,10 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
 export async function buildSiteCached(request: CachedBuildRequest): Promise<CachedBuildReport> {
   const t0 = performance.now();
   const theme = request.theme ?? loadTheme();
-  const key = cacheKey(request, theme);
+  const policy = request.policy ?? readPolicy();
+  const key = cacheKey(request, theme, policy);
   const entryFile = join(request.cacheDir, `${key}.json`);
-  const found = readEntry(request.cacheDir, entryFile, key);
+  const found = readEntry(request.cacheDir, entryFile, key, policy);
   if (found.entry) {
     const started = performance.now();
     // The index says how long ago the labs were verified: the one page that depends on the clock.
@@ -136,18 +142,19 @@ export async function buildSiteCached(request: CachedBuildRequest): Promise<Cach
 }
 
 /** Everything but the course's files that shapes the output. */
-function cacheKey(request: CachedBuildRequest, theme: Theme): string {
+function cacheKey(request: CachedBuildRequest, theme: Theme, policy: ReadPolicy): string {
   const env = request.env ?? process.env;
   return sha256(
     JSON.stringify({
       format: FORMAT,
-      labdeck: labdeckFingerprint(),
+      labdeck: request.labdeck ?? labdeckFingerprint(),
       node: process.versions.node.split('.')[0],
       theme: { name: theme.name, dir: theme.dir, deck: sha256(theme.deckTemplate), index: sha256(theme.indexTemplate) },
       manifests: request.manifests.map((m) => resolve(m)),
+      cwd: process.cwd(),
       lenient: request.lenient === true,
       // What the course may read (--allow-read, --max-file-size).
-      policy: request.policy ?? readPolicy(),
+      policy,
       missingTranslations: request.missingTranslations ?? 'english',
       liveReload: request.liveReload ?? null,
       // The verdicts marked on lab slides (verify reports, the history by default).
@@ -161,12 +168,12 @@ function cacheKey(request: CachedBuildRequest, theme: Theme): string {
 
 let fingerprint: string | undefined;
 
-/** The bytes of labdeck's own files that shape a build (once per process). */
-export function labdeckFingerprint(): string {
-  if (fingerprint) return fingerprint;
+/** The bytes of labdeck's own files that shape a build (once per process for the running labdeck). */
+export function labdeckFingerprint(root = PACKAGE_ROOT): string {
+  if (root === PACKAGE_ROOT && fingerprint) return fingerprint;
   const hash = createHash('sha256');
   const add = (rel: string) => {
-    const abs = join(PACKAGE_ROOT, rel);
+    const abs = join(root, rel);
     if (!existsSync(abs)) return void hash.update(`${rel}\0-\n`);
     if (statSync(abs).isDirectory()) {
       for (const name of readdirSync(abs).sort()) add(`${rel}/${name}`);
@@ -175,7 +182,9 @@ export function labdeckFingerprint(): string {
     hash.update(`${rel}\0`).update(readFileSync(abs)).update('\n');
   };
   for (const rel of ['src', 'themes', 'locales', 'package.json', 'package-lock.json']) add(rel);
-  return (fingerprint = hash.digest('hex'));
+  const digest = hash.digest('hex');
+  if (root === PACKAGE_ROOT) fingerprint = digest;
+  return digest;
 }
 
 interface Found {
@@ -186,7 +195,7 @@ interface Found {
 }
 
 /** The entry when it is whole and every input is as it was; anything else is a miss. */
-function readEntry(dir: string, file: string, key: string): Found {
+function readEntry(dir: string, file: string, key: string, policy: ReadPolicy): Found {
   const miss = (corrupt: boolean): Found => ({ pages: new Map(), corrupt });
   let raw: string;
   try {
@@ -204,7 +213,8 @@ function readEntry(dir: string, file: string, key: string): Found {
     return miss(true);
   }
   if (entry.format !== FORMAT || entry.key !== key) return miss(true);
-  for (const [input, hash] of entry.inputs) if (currentHash(input) !== hash) return miss(false);
+  const images = new ReadArea([entry.root], 'the content root', policy);
+  for (const [input, hash] of entry.inputs) if (currentHash(input, images, policy) !== hash) return miss(false);
   const pages = new Map<string, string>();
   for (const [path, hash] of entry.pages) {
     let bytes: Buffer;
@@ -220,14 +230,20 @@ function readEntry(dir: string, file: string, key: string): Found {
 }
 
 /**
- * An input as it is now, decoded as the build decodes it: a regular file (links resolved, never a
- * FIFO or a device), within the size limit. The build's folder checks are not made again: a file
- * the build refused was recorded as absent, so finding it here is a change, and the build runs.
+ * An input as it is now. An image: whether the build would copy it (a regular file inside the
+ * content root, links resolved and checked), as it is copied from the course on a hit. A text:
+ * decoded as the build decodes it, a regular file (links resolved, never a FIFO or a device)
+ * within the size limit; its folder checks are not made again, since a hit serves the pages made
+ * from the text as it was then: a file the build refused was recorded as absent, so finding it
+ * here is a change, and the build runs (and refuses it again).
  */
-function currentHash(input: string): string | null {
-  if (input.startsWith('exists:')) return existsSync(input.slice('exists:'.length)) ? '1' : '0';
+function currentHash(input: string, images: ReadArea, policy: ReadPolicy): string | null {
+  if (input.startsWith('exists:')) {
+    const found = images.file(input.slice('exists:'.length), input);
+    return found !== undefined && !isRefusal(found) ? '1' : '0';
+  }
   if (input.startsWith('list:')) return sha256(findManifests(input.slice('list:'.length)).join('\n'));
-  const bytes = readRegular(realOrResolved(input), readPolicy().maxFileSize);
+  const bytes = readRegular(realOrResolved(input), policy.maxFileSize);
   if (bytes === undefined || isRefusal(bytes)) return null;
   const decoded = decodeText(bytes);
   return 'text' in decoded ? sha256(decoded.text) : null;

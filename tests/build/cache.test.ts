@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSiteCached, type CachedBuildReport } from '../../src/build/cache.ts';
+import { buildSiteCached, labdeckFingerprint, type CachedBuildReport } from '../../src/build/cache.ts';
 import { runCli } from '../cli/run.ts';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 
@@ -83,6 +83,65 @@ describe('the persistent build cache', () => {
     const r = await buildSiteCached({ manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: {} });
     expect(r.cache).toBe('miss');
     expect(r.diagnostics.map((d) => d.code)).toContain('render/missing-image');
+  });
+
+  it('builds again for another labdeck, another option or another working folder', async () => {
+    const c = course();
+    const request = { manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: {} };
+    expect((await buildSiteCached(request)).cache).toBe('miss');
+    expect((await buildSiteCached(request)).cache).toBe('hit');
+    // An upgrade (labdeck's fingerprint: its files, version and lock file) is a miss.
+    expect((await buildSiteCached({ ...request, labdeck: 'another labdeck' })).cache).toBe('miss');
+    const options: [string, Partial<Parameters<typeof buildSiteCached>[0]>, (html: string) => boolean][] = [
+      ['--lenient', { lenient: true }, () => true],
+      ['--missing-translations omit', { missingTranslations: 'omit' }, () => true],
+      ['live reload (dev)', { liveReload: '/__live' }, (h) => h.includes('/__live')],
+      ['verification reports', { verifyReports: [] }, () => true],
+    ];
+    for (const [what, option, shows] of options) {
+      const r = await buildSiteCached({ ...request, ...option });
+      expect(r.cache, what).toBe('miss');
+      expect(shows(page(c)), what).toBe(true);
+      expect((await buildSiteCached({ ...request, ...option })).cache, what).toBe('hit');
+    }
+    expect((await buildSiteCached(request)).cache).toBe('hit');
+    expect(page(c)).not.toContain('/__live');
+    // labdeck.yml is read in the working folder, and messages name paths from there.
+    const cwd = process.cwd();
+    process.chdir(c.root);
+    try {
+      expect((await buildSiteCached(request)).cache).toBe('miss');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('changes in labdeck itself change its fingerprint: a source file, the version', () => {
+    const root = contentTree({ 'package.json': '{"name":"labdeck","version":"1.0.0"}\n', 'src/a.ts': 'export const a = 1;\n', 'themes/t/deck.html': '<html>\n' });
+    const first = labdeckFingerprint(root);
+    expect(labdeckFingerprint(root)).toBe(first);
+    writeFileSync(join(root, 'src/a.ts'), 'export const a = 2;\n');
+    const second = labdeckFingerprint(root);
+    expect(second).not.toBe(first);
+    writeFileSync(join(root, 'package.json'), '{"name":"labdeck","version":"1.0.1"}\n');
+    expect(labdeckFingerprint(root)).not.toBe(second);
+  });
+
+  it('copies no image that became a link to a file outside the course since it was cached: the build runs and refuses it', async () => {
+    const c = course();
+    const secret = join(c.cacheDir, 'secret.png');
+    writeFileSync(secret, 'SECRET');
+    // Lenient: the refused image is shown as missing and the site written, as a course's PR preview would be.
+    const request = { manifests: c.manifests, outDir: c.out, cacheDir: c.cacheDir, env: {}, lenient: true };
+    expect((await buildSiteCached(request)).cache).toBe('miss');
+    const image = readdirSync(join(c.out, 'images'))[0]!;
+    rmSync(join(c.root, 'images/logo.png'));
+    symlinkSync(secret, join(c.root, 'images/logo.png'));
+    const r = await buildSiteCached(request);
+    expect(r.cache).toBe('miss');
+    expect(r.diagnostics.map((d) => d.code)).toContain('sandbox/outside');
+    const copied = join(c.out, 'images', image);
+    expect(existsSync(copied) ? readFileSync(copied, 'utf8') : '').not.toContain('SECRET');
   });
 
   it('builds again when a manifest appears beside a deck built alone (its translations are looked for there)', async () => {

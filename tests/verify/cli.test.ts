@@ -7,8 +7,9 @@ import { BIN, runCli } from '../cli/run.ts';
 import { FIXTURES, runDirs } from './helpers.ts';
 
 const run = (args: string[], env: Record<string, string> = {}) => runCli(['verify', ...args], { env });
-const socketsLeft = () => {
-  const dir = join('/tmp', `tmux-${process.getuid!()}`);
+/** tmux sockets of the runs started with TMUX_TMPDIR=`work` (other runs on the machine keep theirs in /tmp). */
+const socketsLeft = (work: string) => {
+  const dir = join(work, `tmux-${process.getuid!()}`);
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('labdeck-')) : [];
 };
 
@@ -68,8 +69,7 @@ describe('labdeck verify (command line)', () => {
   it('Ctrl-C stops the run, cleans up, leaves no tmux server nor directory, and exits 130', async () => {
     const work = mkdtempSync(join(tmpdir(), 'labdeck-sigint-'));
     mkdirSync(join(work, 'out'));
-    const before = socketsLeft();
-    const child = spawn(process.execPath, [BIN, 'verify', join(FIXTURES, 'sleep.md'), '--junit', join(work, 'out', 'junit.xml')], { env: { ...process.env, NO_COLOR: '1', TMPDIR: work } });
+    const child = spawn(process.execPath, [BIN, 'verify', join(FIXTURES, 'sleep.md'), '--junit', join(work, 'out', 'junit.xml')], { env: { ...process.env, NO_COLOR: '1', TMPDIR: work, TMUX_TMPDIR: work } });
     let stderr = '';
     const code = await new Promise<number | null>((done) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -82,7 +82,7 @@ describe('labdeck verify (command line)', () => {
     expect(stderr).toContain('interrupted');
     expect(readdirSync(work).filter((f) => f.startsWith('cleanup-'))).toHaveLength(1);
     expect(runDirs(work)).toEqual([]);
-    expect(socketsLeft().filter((s) => !before.includes(s))).toEqual([]);
+    expect(socketsLeft(work)).toEqual([]);
     // This run's servers only (their files are under `work`): other runs may share the machine.
     expect(spawnSync('pgrep', ['-f', `tmux -L labdeck-.*${work}/`]).stdout.toString()).toBe('');
   });

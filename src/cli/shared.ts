@@ -48,7 +48,3 @@ export function failer(setExit: (code: number) => void, code = 1): (message: str
   };
 }
 
-/** Default output next to the working folder, named after the deck: `kubernetes-en.pdf`. */
-export function outputFor(deckRef: string, extension: string): string {
-  return `${deckRef.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.${extension}`;
-}

@@ -8,16 +8,11 @@ import { loadQuestions } from '../../src/answers/load.ts';
 import { findQuestions } from '../../src/answers/questions.ts';
 import { shellRunner } from '../../src/answers/run.ts';
 import { parseSource } from '../../src/parse/index.ts';
-import { runCli } from '../cli/run.ts';
+import { labdeck } from '../cli/run.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const LAB = join(REPO, 'tests/fixtures/import/lab.md');
 let dir: string;
-
-async function labdeck(...args: string[]) {
-  const r = await runCli(args, { cwd: REPO });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'labdeck-answers-'));

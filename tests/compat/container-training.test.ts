@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../cli-in-process.ts';
+import { labdeck } from '../cli/run.ts';
 import { courseDiagnostics, loadCourse } from '../../src/manifest/index.ts';
 import type { Course } from '../../src/model/course.ts';
 import type { Deck } from '../../src/model/deck.ts';
@@ -181,12 +181,12 @@ describe('labdeck build and lint on the synthetic checkout', () => {
   }, 120_000);
 
   it('lint finds the typo in the lab command and leaves the phrases set off in prose alone; verify refuses copypaste', async () => {
-    const { code, stderr } = await cli(['lint', FIXTURE, SWARM]);
+    const { code, stderr } = await labdeck('lint', FIXTURE, SWARM);
     expect(notCommands(stderr)).toEqual(['k8s/storage.md:26 `kuectl` is not a command (did you mean `kubectl`?)']);
     expect(stderr).toMatch(/^swarm\/joining\.md:12:6: warning: unknown automation directive `copypaste`/m);
     expect(stderr).toMatch(/: 0 errors, \d+ warnings$/m);
     expect(code).toBe(0);
-    const plan = await cli(['verify', '--plan', SWARM]);
+    const plan = await labdeck('verify', '--plan', SWARM);
     expect(plan.stderr).toMatch(/^swarm\/joining\.md:12:6: error: unknown automation directive `copypaste`: verify cannot replay this slide/m);
     expect(plan.code).not.toBe(0);
   }, 60_000);
@@ -227,7 +227,7 @@ describe.skipIf(!REAL)('a real container.training checkout, every manifest', () 
 
     it('builds with exit status 0, every author slide in the HTML, no diagram left as source', async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'labdeck-compat-')), 'out');
-      const { code, stderr } = await cli(['build', manifest, '--out', out]);
+      const { code, stderr } = await labdeck('build', manifest, '--out', out);
       expect(code, stderr).toBe(0);
       const html = inlineSlides(readFileSync(join(out, name.replace(/\.yml$/, '.html')), 'utf8'));
       const sources = new Set([...html.matchAll(/data-source="([^"]+)"/g)].map((m) => m[1]));
@@ -238,7 +238,7 @@ describe.skipIf(!REAL)('a real container.training checkout, every manifest', () 
   });
 
   it('lint flags the one real typo in a command and no prose', async () => {
-    const { stderr } = await cli(['lint', ...manifests.map((m) => join(slides, m))]);
+    const { stderr } = await labdeck('lint', ...manifests.map((m) => join(slides, m)));
     expect(notCommands(stderr)).toEqual(['k8s/openebs.md:338 `kuectl` is not a command (did you mean `kubectl`?)']);
   }, 300_000);
 });

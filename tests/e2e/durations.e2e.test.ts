@@ -4,7 +4,7 @@ import type { BuildReport } from '../../src/build/site.ts';
 import { findManifests } from '../../src/manifest/index.ts';
 import type { RunningServer } from '../../src/server/serve.ts';
 import { deckPacing, formatMinutes } from '../../src/shared/pacing.ts';
-import { cli } from '../cli-in-process.ts';
+import { labdeck } from '../cli/run.ts';
 import { servedSite, type ServedSite } from './served-site.ts';
 
 /**
@@ -43,7 +43,7 @@ describe('the French deck’s duration', () => {
     expect(await index.locator('li[data-deck="kubernetes-fr"] .deck-meta').innerText()).toContain(`environ ${total}`);
     await index.close();
 
-    const outline = await cli(['outline', '--lang', 'fr', 'kubernetes-fr']);
+    const outline = await labdeck('outline', '--lang', 'fr', 'kubernetes-fr');
     expect(outline.stdout).toContain(`*environ ${total}*`);
 
     const page = await open('kubernetes-fr.html');
@@ -92,15 +92,15 @@ describe('chapters whose title has an accent', () => {
 
 describe('labdeck outline --lang fr', () => {
   it('gives the French deck’s syllabus from the :FR: lines of its English chapters, under its French title', async () => {
-    const all = await cli(['outline', '--lang', 'fr']);
+    const all = await labdeck('outline', '--lang', 'fr');
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('# Premiers pas avec Kubernetes\n\n*environ');
     expect(all.stdout).toMatch(/# Premiers pas avec Kubernetes\n\n\*environ [^*]+\*\n\n- Créer un pod et un déploiement\n/);
-    const named = await cli(['outline', '--lang', 'fr', 'kubernetes-en']);
+    const named = await labdeck('outline', '--lang', 'fr', 'kubernetes-en');
     expect(named.stdout).toMatch(/^# Premiers pas avec Kubernetes\n/);
     expect(named.stdout).not.toContain('First steps');
     expect(named.stdout).toContain('- Créer un pod et un déploiement');
-    const english = await cli(['outline', '--lang', 'en', 'kubernetes-fr']);
+    const english = await labdeck('outline', '--lang', 'en', 'kubernetes-fr');
     expect(english.stdout).toMatch(/^# First steps with Kubernetes\n/);
     expect(english.stdout).toContain('- Running pods and deployments');
   });

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packDeck } from '../../src/present/pack.ts';
 import { launchChromium } from '../../src/shared/browser.ts';
-import { cli } from '../cli-in-process.ts';
+import { labdeck } from '../cli/run.ts';
 import { contentTree, manifest, removeContentTrees } from '../render/helpers.ts';
 
 /**
@@ -40,7 +40,7 @@ const slideWith = (p: Page, id: string) =>
 describe('an offline pack of the French deck', () => {
   it('carries the 16 English stand-ins, says so, and presents them from the disk', async () => {
     const zip = join(dir, 'fr.zip');
-    const packed = await cli(['pack', 'kubernetes-fr', '--out', zip]);
+    const packed = await labdeck('pack', 'kubernetes-fr', '--out', zip);
     expect(packed.code, packed.stderr).toBe(0);
     expect(packed.stderr).toContain('kubernetes-fr (32 slides, 16 of them in English where the translation is missing)');
     execFileSync('unzip', ['-q', zip, '-d', join(dir, 'unzipped')]);
@@ -73,10 +73,10 @@ describe('a reference to a label nobody defines', () => {
     });
     const deck = join(tree, 'decks/deck.yml');
     const message = /^en\/a\.md:4:\d+: warning: reference \[dosc\] is not defined for this slide/m;
-    const built = await cli(['build', deck, '--out', join(dir, 'refs')]);
+    const built = await labdeck('build', deck, '--out', join(dir, 'refs'));
     expect(built.code).toBe(0);
     expect(built.stderr).toMatch(message);
-    const linted = await cli(['lint', deck]);
+    const linted = await labdeck('lint', deck);
     expect(linted.stderr).toMatch(message);
     expect(linted.stderr).not.toMatch(/reference \[docs\]/);
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { labdeck } from '../cli/run.ts';
 import { loadChapter } from '../../src/manifest/index.ts';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 
@@ -36,20 +36,6 @@ const tree = contentTree({
   'slides/kube.yml': 'exclude: [self-paced]\ncontent:\n- k8s/pods.md\n',
   'slides/k8s/pods.md': lab('k8s/pod.yaml'),
 });
-
-/** `labdeck …` in-process, with what it printed. */
-async function labdeck(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const write = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), ...out };
-  } finally {
-    process.stdout.write = write.stdout;
-    process.stderr.write = write.stderr;
-  }
-}
 
 describe('loadChapter: one chapter read on its own', () => {
   it('resolves @@INCLUDE from the include root and names positions from the content root', () => {

@@ -1,9 +1,8 @@
 import cliProgress from 'cli-progress';
 import { BrowserMissingError } from '../../shared/browser.ts';
-import { resolveDeckRef } from '../../manifest/deck-ref.ts';
 import { exportPdf } from '../../present/export-pdf.ts';
-import { unwritableReason } from '../../shared/files.ts';
-import { countBySeverity, failer, outputFor, printDiagnostics, type SetExit } from '../shared.ts';
+import { countBySeverity, failer, printDiagnostics, type SetExit } from '../shared.ts';
+import { deckAndOutput } from './deck-output.ts';
 
 const PHASES = ['build', 'layout', 'print', 'done'] as const;
 
@@ -25,16 +24,14 @@ export interface PdfFlags { out?: string; steps?: boolean; notes?: boolean; extr
 
 export async function pdf(deckRef: string, opts: PdfFlags, setExit: SetExit): Promise<void> {
   const fail = failer(setExit);
-  const deck = resolveDeckRef(deckRef);
-  if (!deck.ok) return fail(deck.message, deck.hint);
-  const out = opts.out ?? outputFor(deckRef, 'pdf');
-  const reason = unwritableReason(out);
-  if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
+  const target = deckAndOutput(deckRef, opts.out, 'pdf', fail);
+  if (!target) return;
+  const { manifest, out } = target;
   const bar = phaseBar();
   const started = performance.now();
   try {
     const result = await exportPdf({
-      manifest: deck.manifest,
+      manifest,
       out,
       steps: opts.steps ? 'separate' : 'collapse',
       notes: opts.notes === true,

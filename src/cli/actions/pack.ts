@@ -1,20 +1,17 @@
-import { resolveDeckRef } from '../../manifest/deck-ref.ts';
-import { unwritableReason } from '../../shared/files.ts';
 import { packDeck, packedSlides } from '../../present/pack.ts';
-import { countBySeverity, failer, outputFor, printDiagnostics, type SetExit } from '../shared.ts';
+import { countBySeverity, failer, printDiagnostics, type SetExit } from '../shared.ts';
+import { deckAndOutput } from './deck-output.ts';
 
 export interface PackFlags { out?: string }
 
 export async function pack(deckRef: string, opts: PackFlags, setExit: SetExit): Promise<void> {
   const fail = failer(setExit);
-  const deck = resolveDeckRef(deckRef);
-  if (!deck.ok) return fail(deck.message, deck.hint);
-  const out = opts.out ?? outputFor(deckRef, 'zip');
-  const reason = unwritableReason(out);
-  if (reason) return fail(`cannot write ${out}: ${reason}`, 'choose another --out path');
+  const target = deckAndOutput(deckRef, opts.out, 'zip', fail);
+  if (!target) return;
+  const { manifest, out } = target;
   let result;
   try {
-    result = await packDeck(deck.manifest, out);
+    result = await packDeck(manifest, out);
   } catch (e) {
     return fail(`cannot write ${out}: ${(e as Error).message}`, 'nothing was written; choose another --out path');
   }

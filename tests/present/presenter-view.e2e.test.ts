@@ -59,6 +59,41 @@ describe('presenter view', () => {
     await page.close();
   });
 
+  it('sends the main window only the presenter’s own moves in the speaker window, never the frames’ echoes of the main window', async () => {
+    const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    // What the current frame posts to the speaker window (Reveal's events, each with its state).
+    await page.context().addInitScript(() => {
+      if (!/postMessageEvents=true/.test(location.search)) return;
+      const posted: string[] = ((window as any).__posted = []);
+      const speaker = window.parent;
+      const post = speaker.postMessage.bind(speaker);
+      speaker.postMessage = ((message: string, target: string) => {
+        const data = JSON.parse(message);
+        if (data.namespace === 'reveal') posted.push(data.eventName);
+        return post(message, target);
+      }) as typeof speaker.postMessage;
+    });
+    await page.goto(h.deckUrl('?present#/plain-slide'));
+    await page.waitForSelector('html[data-labdeck-ready="true"]');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('s')]);
+    await poll(() => frameSlide(popup, 'current')).toBe('plain-slide');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('x');
+    await page.evaluate(() => (window as any).Reveal.slide(8));
+    await poll(() => frameSlide(popup, 'current')).toBe('en/two.md:1');
+    const frame = () => popup.frames().find((f) => f.url().includes('postMessageEvents=true'))!;
+    const moves = (events: string[]) => events.filter((e) => !['ready', 'callback', 'resize', 'sync', 'beforeslidechange'].includes(e));
+    // The frame started on the main window's slide and followed it three times: nothing to send back.
+    expect(moves(await frame().evaluate(() => (window as any).__posted))).toEqual([]);
+    expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().getAttribute('data-slide-id'))).toBe('en/two.md:1');
+    // The presenter moves in the speaker window: that move reaches the main window.
+    await popup.keyboard.press('ArrowRight');
+    await poll(() => page.evaluate(() => (window as any).Reveal.getCurrentSlide().getAttribute('data-slide-id'))).toBe('lab-slide');
+    expect(moves(await frame().evaluate(() => (window as any).__posted))).toEqual(['slidechanged']);
+    await popup.close();
+    await page.close();
+  });
+
   it('shows the chapter pace live: moving through the plan faster than planned is ahead', async () => {
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(h.deckUrl('?present#/toc-chapter-one'));

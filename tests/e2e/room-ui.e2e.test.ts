@@ -92,7 +92,8 @@ describe('a French deck', () => {
     const page = await open('kubernetes-fr.html#/démarrer-un-pod-simple-avec-kubectl-run');
     await page.keyboard.press('b');
     await page.waitForSelector('.reveal.paused');
-    expect(await page.locator('.pause-overlay .resume-button').innerText()).toBe('Reprendre la présentation');
+    // The overlay fades in (visibility and opacity over 1 s): its text shows once that has begun.
+    await expect.poll(() => page.locator('.pause-overlay .resume-button').innerText(), { timeout: 10_000 }).toBe('Reprendre la présentation');
     expect(await page.locator('.ld-banner').evaluate((e) => getComputedStyle(e).visibility)).toBe('hidden');
     await page.keyboard.press('b');
     await page.keyboard.press('Shift+?');

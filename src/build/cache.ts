@@ -3,7 +3,8 @@
  * the same settings writes the pages that build made, without parsing or rendering anything.
  *
  * - The key: labdeck itself (the bytes of its src/, themes/, locales/, package.json and
- *   package-lock.json: its version, the highlighter's and Reveal's), the theme, the manifests
+ *   package-lock.json: its version, the highlighter's and Reveal's; the installed version of each
+ *   package it depends on), the theme, the manifests
  *   named, the working folder (labdeck.yml is read there, messages name paths from there), the
  *   build options, every `OVERRIDE_*` variable, Node's major version.
  * - The inputs, checked on every use: every file the build read (manifests, nested manifests,
@@ -20,6 +21,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { AssetCopy } from '../render/assets.ts';
@@ -168,7 +170,11 @@ function cacheKey(request: CachedBuildRequest, theme: Theme, policy: ReadPolicy)
 
 let fingerprint: string | undefined;
 
-/** The bytes of labdeck's own files that shape a build (once per process for the running labdeck). */
+/**
+ * The bytes of labdeck's own files that shape a build, and the version of each package it depends
+ * on as installed (an install without labdeck's lock file may get other versions), once per
+ * process for the running labdeck.
+ */
 export function labdeckFingerprint(root = PACKAGE_ROOT): string {
   if (root === PACKAGE_ROOT && fingerprint) return fingerprint;
   const hash = createHash('sha256');
@@ -182,9 +188,34 @@ export function labdeckFingerprint(root = PACKAGE_ROOT): string {
     hash.update(`${rel}\0`).update(readFileSync(abs)).update('\n');
   };
   for (const rel of ['src', 'themes', 'locales', 'package.json', 'package-lock.json']) add(rel);
+  for (const [name, version] of installedVersions(root)) hash.update(`${name}@${version}\n`);
   const digest = hash.digest('hex');
   if (root === PACKAGE_ROOT) fingerprint = digest;
   return digest;
+}
+
+/** The version of each dependency in package.json, found where Node would load it from `root`. */
+function installedVersions(root: string): [string, string][] {
+  let manifest: { dependencies?: Record<string, string> };
+  try {
+    manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return [];
+  }
+  const lookup = createRequire(join(root, 'package.json')).resolve.paths;
+  return Object.keys(manifest.dependencies ?? {})
+    .sort()
+    .map((name) => {
+      // package.json itself: some packages' exports (reveal.js) do not let it be resolved by name.
+      for (const dir of lookup(name) ?? []) {
+        try {
+          return [name, (JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) as { version?: string }).version ?? '?'];
+        } catch {
+          // not installed in this folder
+        }
+      }
+      return [name, '-'];
+    });
 }
 
 interface Found {

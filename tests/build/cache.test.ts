@@ -116,15 +116,22 @@ describe('the persistent build cache', () => {
     }
   });
 
-  it('changes in labdeck itself change its fingerprint: a source file, the version', () => {
-    const root = contentTree({ 'package.json': '{"name":"labdeck","version":"1.0.0"}\n', 'src/a.ts': 'export const a = 1;\n', 'themes/t/deck.html': '<html>\n' });
-    const first = labdeckFingerprint(root);
-    expect(labdeckFingerprint(root)).toBe(first);
-    writeFileSync(join(root, 'src/a.ts'), 'export const a = 2;\n');
-    const second = labdeckFingerprint(root);
-    expect(second).not.toBe(first);
-    writeFileSync(join(root, 'package.json'), '{"name":"labdeck","version":"1.0.1"}\n');
-    expect(labdeckFingerprint(root)).not.toBe(second);
+  it('changes in labdeck itself change its fingerprint: a source file, its version, the version of a package it uses as installed', () => {
+    const pkg = (version: string) => JSON.stringify({ name: 'labdeck', version, dependencies: { shiki: '^4.0.0' } });
+    const root = contentTree({ 'package.json': pkg('1.0.0'), 'src/a.ts': 'export const a = 1;\n', 'themes/t/deck.html': '<html>\n', 'node_modules/shiki/package.json': '{"version":"4.6.0"}' });
+    const seen = [labdeckFingerprint(root)];
+    expect(labdeckFingerprint(root)).toBe(seen[0]);
+    for (const [file, text] of [
+      ['src/a.ts', 'export const a = 2;\n'],
+      ['package.json', pkg('1.0.1')],
+      // `npm update` where there is no lock file: same labdeck, another highlighter.
+      ['node_modules/shiki/package.json', '{"version":"4.7.0"}'],
+    ]) {
+      writeFileSync(join(root, file!), text!);
+      const now = labdeckFingerprint(root);
+      expect(seen, file).not.toContain(now);
+      seen.push(now);
+    }
   });
 
   it('copies no image that became a link to a file outside the course since it was cached: the build runs and refuses it', async () => {

@@ -6,21 +6,25 @@ import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Directive } from '../model/directive.ts';
 import type { Position } from '../model/position.ts';
 import type { CodeBlock, Fragment, Heading, LabBox, Notes, Slide } from '../model/slide.ts';
-import { markDeckMacros, INCLUDE } from './deck-macros.ts';
 import { directivesInComment } from './directives.ts';
+import { fastMarkdown } from './fast-markdown.ts';
 import { lex, MAX_MACRO_DEPTH, type Token } from './lexer.ts';
 import { LineIndex } from './line-index.ts';
 import { normalizeLabel, parseTokens, type MarkdownContext } from './markdown.ts';
-import { markdownToMdast } from './mdast-from-tokens.ts';
+import type { MarkdownParser } from './markdown-source.ts';
 import { findMojibake } from './mojibake.ts';
 import { notesMetadata } from './notes.ts';
-import { extractProperties, splitParts, type RawPart } from './parts.ts';
+import { extractProperties, splitParts, type ExtractedProperties, type RawPart } from './parts.ts';
+import { DEFAULT_SETTINGS, dialectProcessor, pluginMessages, VFile, type MarkdownSettings, type SlidePart } from './processor.ts';
 
 export { normalizeLabel } from './markdown.ts';
+export { DEFAULT_SETTINGS, dialectProcessor, settingsKey, type MarkdownSettings, type SlideNotes, type SlidePart } from './processor.ts';
+export { fastMarkdown } from './fast-markdown.ts';
+export { remarkMarkdown } from './remark-markdown.ts';
 
 /** Markdown that lives outside a file (a manifest value such as `chat:`), by the parser's own rules. */
 export function parseMarkdown(text: string): Root {
-  return markdownToMdast({ text, lines: new LineIndex(text), start: 0, source: text, labels: [] });
+  return fastMarkdown({ text, lines: new LineIndex(text), start: 0, source: text, labels: [] });
 }
 export { findMojibake, repairMojibake } from './mojibake.ts';
 
@@ -40,6 +44,8 @@ export interface ParseOptions {
   indent?: number;
   /** Directive verbs the course declares as notes to the presenter (`directives: { notes: [...] }`). */
   noteVerbs?: ReadonlySet<string>;
+  /** Parser and authors' remark plugins (default: the fast parser, no plugins). */
+  settings?: MarkdownSettings;
 }
 
 /** Why an include was not read, said where the `@@INCLUDE[…]` is written. */
@@ -54,7 +60,17 @@ export interface IncludeRefusal {
 const KNOWN_PROPERTIES = new Set(['class', 'name', 'layout', 'template', 'exclude', 'background-image', 'count', 'id']);
 const LAB_CLASSES = new Set(['lab', 'exercise']);
 
-/** Parses one Markdown file of the dialect into slides. Pure: all I/O comes through `readInclude`. */
+/** A slide piece as the parser cut it, kept beside the tree for building the model. */
+interface PartInfo {
+  part: RawPart;
+  props: ExtractedProperties;
+}
+
+/**
+ * Parses one Markdown file of the dialect into slides, through the deck's unified processor
+ * (dialect parser, includes, deck macros, the authors' remark plugins). Pure: all I/O comes
+ * through `readInclude`.
+ */
 export function parseSource(input: string, options: ParseOptions): SourceFile {
   const text = (options.lineOffset ? '\n'.repeat(options.lineOffset) : '') + input.replace(/\r\n?/g, '\n');
   const file = options.path;
@@ -68,28 +84,8 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     );
   }
 
-  const { tokens, unbalanced, traps, tooDeep } = lex(text);
-  for (const d of tooDeep) {
-    diagnostics.push(error('macro/too-deep', at(d.start), `\`.${d.classes.join('.')}[\` is nested more than ${MAX_MACRO_DEPTH} macros deep: shown as text`, 'macros nest a few levels at most: close some of the enclosing ones'));
-  }
-  for (const t of traps) {
-    diagnostics.push(
-      t.end === undefined
-        ? warning('text/lone-backtick', at(t.start), 'this backtick is never closed: remark.js pairs it with the first backtick of the next file of the deck, merging slides', 'close the code span or escape the backtick as \\`')
-        : warning('text/backtick-swallows-separator', at(t.start), `this backtick pairs with the one at line ${at(t.end).line} (remark.js rule), and the code span between them hides a slide separator or a macro`, 'close the code span on the same line; in a hidden directive, put the comment inside the `.lab[` box'),
-    );
-  }
-  for (const u of unbalanced) {
-    diagnostics.push(
-      error('macro/unbalanced', at(u.start), `\`.${u.classes.join('.')}[\` is never closed`, 'add the closing `]`, or write `\\.' + u.classes.join('.') + '[` to show it as text'),
-    );
-  }
-
-  const definitions = collectDefinitions(tokens, text, at);
-  const labels = new Set([...(options.knownLabels ?? []), ...definitions.map((d) => normalizeLabel(d.label))]);
-  const ctx: MarkdownContext = { text, lines, labels };
   const includes = new Set<string>();
-  const includeText = (path: string, position: Position): string => {
+  const readInclude = (path: string, position: Position): string => {
     includes.add(path);
     const content = options.readInclude?.(path);
     if (content === undefined) {
@@ -103,14 +99,42 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     return content.replace(/\n$/, '');
   };
 
-  const parts = splitParts(tokens, text.length);
+  let definitions: Definition[] = [];
+  const infos: PartInfo[] = [];
+  const partPositions: Position[] = [];
+  const parseParts = (markdown: MarkdownParser): Root => {
+    const lexed = lexFile(text, at, diagnostics);
+    definitions = collectDefinitions(lexed.tokens, text, at);
+    const labels = new Set([...(options.knownLabels ?? []), ...definitions.map((d) => normalizeLabel(d.label))]);
+    const ctx: MarkdownContext = { text, lines, labels, parse: markdown };
+    const root: Root = { type: 'root', children: [] };
+    for (const part of splitParts(lexed.tokens, text.length)) {
+      const props = extractProperties(text, part);
+      const content = parseTokens(ctx, part.start, part.end, part.content, props.removed);
+      const node: SlidePart = { type: 'slidePart', children: [...content.children], data: { index: infos.length } };
+      if (part.notes) node.children.push({ type: 'slideNotes', children: notesTree(part, ctx, file).children });
+      infos.push({ part, props });
+      partPositions.push(at(firstContentOffset(text, part)));
+      root.children.push(node);
+    }
+    return root;
+  };
+
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const { processor } = dialectProcessor(settings);
+  const vfile = new VFile({ path: file, value: text });
+  vfile.data.dialect = { parseParts, readInclude, lines, path: file, text, diagnostics, partDiagnostics: new Map(), partPositions };
+  const tree = processor.runSync(processor.parse(vfile), vfile);
+  diagnostics.push(...pluginMessages(vfile, file));
+
   const slides: Slide[] = [];
-  for (const part of parts) {
-    const slideDiagnostics: Diagnostic[] = [];
-    const props = extractProperties(text, part);
-    const fragment = buildFragment(ctx, part, props.removed, file);
-    expandIncludes(fragment.tree, includeText, at);
-    markDeckMacros(fragment.tree);
+  for (const node of tree.children) {
+    if (node.type !== 'slidePart') continue;
+    const { part, props } = infos[node.data.index]!;
+    const notesNode = node.children.find((c) => c.type === 'slideNotes');
+    const fragment: Fragment = { position: partPositions[node.data.index]!, tree: { type: 'root', children: node.children.filter((c) => c.type !== 'slideNotes') as Root['children'] } };
+    const notes = notesNode ? { tree: { type: 'root', children: notesNode.children } as Root, meta: notesMetadata(text, part.notes!.start, part.notes!.end, file, lines), start: part.notes!.start } : undefined;
+    const slideDiagnostics: Diagnostic[] = [...(vfile.data.dialect!.partDiagnostics.get(node.data.index) ?? [])];
     for (const key of props.fromComments) {
       slideDiagnostics.push(warning('slide/comment-property', at(props.at[key]!), `the comment \`<!-- ${key}: … -->\` is read as a slide property (remark.js rule) and hidden`, 'drop the colon after the first word if it is a plain comment'));
     }
@@ -127,7 +151,7 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
         slideDiagnostics.push(warning('slide/continuation-property', at(part.start), 'properties after `--` apply only to that step in remark.js; labdeck ignores them', 'put `class:` and `name:` on the slide\'s first part'));
       }
       addFragment(slide, fragment, lines, options.noteVerbs);
-      addNotes(slide, part, ctx, file);
+      addNotes(slide, notes, lines, file);
       slide.diagnostics.push(...slideDiagnostics);
       continue;
     }
@@ -138,7 +162,7 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     }
     const slide: Slide = {
       kind: 'author',
-      position: at(firstContentOffset(text, part)),
+      position: partPositions[node.data.index]!,
       properties: props.properties,
       classes,
       chapterTitles: [],
@@ -152,7 +176,7 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
     };
     if (props.properties.name) slide.name = props.properties.name;
     addFragment(slide, fragment, lines, options.noteVerbs);
-    addNotes(slide, part, ctx, file);
+    addNotes(slide, notes, lines, file);
     slides.push(slide);
   }
 
@@ -163,6 +187,27 @@ export function parseSource(input: string, options: ParseOptions): SourceFile {
 
   const hash = createHash('sha256').update(text).update('\0').update([...includes].sort().join('\0')).digest('hex').slice(0, 16);
   return { path: file, hash, slides, definitions, includes: [...includes], diagnostics };
+}
+
+/** The remark.js lexer over the whole file, its warnings and errors added to `diagnostics`. */
+function lexFile(text: string, at: (offset: number) => Position, diagnostics: Diagnostic[]): ReturnType<typeof lex> {
+  const lexed = lex(text);
+  for (const d of lexed.tooDeep) {
+    diagnostics.push(error('macro/too-deep', at(d.start), `\`.${d.classes.join('.')}[\` is nested more than ${MAX_MACRO_DEPTH} macros deep: shown as text`, 'macros nest a few levels at most: close some of the enclosing ones'));
+  }
+  for (const t of lexed.traps) {
+    diagnostics.push(
+      t.end === undefined
+        ? warning('text/lone-backtick', at(t.start), 'this backtick is never closed: remark.js pairs it with the first backtick of the next file of the deck, merging slides', 'close the code span or escape the backtick as \\`')
+        : warning('text/backtick-swallows-separator', at(t.start), `this backtick pairs with the one at line ${at(t.end).line} (remark.js rule), and the code span between them hides a slide separator or a macro`, 'close the code span on the same line; in a hidden directive, put the comment inside the `.lab[` box'),
+    );
+  }
+  for (const u of lexed.unbalanced) {
+    diagnostics.push(
+      error('macro/unbalanced', at(u.start), `\`.${u.classes.join('.')}[\` is never closed`, 'add the closing `]`, or write `\\.' + u.classes.join('.') + '[` to show it as text'),
+    );
+  }
+  return lexed;
 }
 
 function collectDefinitions(tokens: readonly Token[], text: string, at: (offset: number) => Position): Definition[] {
@@ -178,11 +223,6 @@ function collectDefinitions(tokens: readonly Token[], text: string, at: (offset:
   };
   walk(tokens);
   return out;
-}
-
-function buildFragment(ctx: MarkdownContext, part: RawPart, removed: [number, number][], file: string): Fragment {
-  const tree = parseTokens(ctx, part.start, part.end, part.content, removed);
-  return { position: ctx.lines.position(file, firstContentOffset(ctx.text, part)), tree };
 }
 
 function firstContentOffset(text: string, part: RawPart): number {
@@ -257,39 +297,22 @@ function addFragment(slide: Slide, fragment: Fragment, lines: LineIndex, noteVer
   walk(fragment.tree, undefined);
 }
 
-function addNotes(slide: Slide, part: RawPart, ctx: MarkdownContext, file: string): void {
-  if (!part.notes) return;
-  const { start, end, tokens } = part.notes;
+function notesTree(part: RawPart, ctx: MarkdownContext, file: string): Root {
+  const { start, end, tokens } = part.notes!;
   const meta = notesMetadata(ctx.text, start, end, file, ctx.lines);
-  const tree: Root = parseTokens(ctx, start, end, tokens, meta.removed);
-  if (slide.notes) {
-    slide.notes.tree.children.push(...tree.children);
-    slide.notes.outline.push(...meta.outline);
-    slide.notes.quiz.push(...meta.quiz);
-  } else {
-    const notes: Notes = { position: ctx.lines.position(file, start), tree, outline: meta.outline, quiz: meta.quiz };
-    slide.notes = notes;
-  }
+  return parseTokens(ctx, start, end, tokens, meta.removed);
 }
 
-function expandIncludes(tree: Root, read: (path: string, at: Position) => string, at: (o: number) => Position): void {
-  // Text nodes carry no position: report at the nearest positioned ancestor (the paragraph).
-  const walk = (node: Node, around: number) => {
-    const offset = node.position?.start.offset ?? around;
-    if ((node.type === 'code' || node.type === 'text' || node.type === 'html') && 'value' in node) {
-      const n = node as { value: string };
-      if (n.value.includes('@@INCLUDE[')) {
-        n.value = n.value.replace(INCLUDE, (_, path: string, index: number) => {
-          const where = at(offset);
-          // In a fenced block the value starts on the line after the fence.
-          const line = node.type === 'code' ? where.line + 1 + (n.value.slice(0, index).match(/\n/g)?.length ?? 0) : where.line;
-          return read(path, { ...where, line });
-        });
-      }
-    }
-    if ('children' in node) for (const child of (node as Parent).children) walk(child as Node, offset);
-  };
-  walk(tree, 0);
+function addNotes(slide: Slide, notes: { tree: Root; meta: ReturnType<typeof notesMetadata>; start: number } | undefined, lines: LineIndex, file: string): void {
+  if (!notes) return;
+  if (slide.notes) {
+    slide.notes.tree.children.push(...notes.tree.children);
+    slide.notes.outline.push(...notes.meta.outline);
+    slide.notes.quiz.push(...notes.meta.quiz);
+  } else {
+    const value: Notes = { position: lines.position(file, notes.start), tree: notes.tree, outline: notes.meta.outline, quiz: notes.meta.quiz };
+    slide.notes = value;
+  }
 }
 
 function collectSlideDiagnostics(slide: Slide, text: string, at: (o: number) => Position): Diagnostic[] {

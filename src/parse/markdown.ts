@@ -1,8 +1,8 @@
-import type { Node, Root, RootContent, PhrasingContent, Paragraph, Text, Parent } from 'mdast';
-import { markdownToMdast } from './mdast-from-tokens.ts';
+import type { Root, RootContent, PhrasingContent, Paragraph, Text, Parent } from 'mdast';
 import type { MacroBlock, MacroInline } from '../model/slide.ts';
 import type { LineIndex } from './line-index.ts';
 import type { MacroToken, Token } from './lexer.ts';
+import type { MarkdownParser } from './markdown-source.ts';
 
 /**
  * Turns a run of lexer tokens into mdast, in file coordinates.
@@ -17,6 +17,8 @@ export interface MarkdownContext {
   lines: LineIndex;
   /** Labels defined anywhere the deck can see: references to them become linkReference nodes. */
   labels: ReadonlySet<string>;
+  /** The Markdown parser of the deck: fast (markdown-it) or remark-parse. */
+  parse: MarkdownParser;
 }
 
 const OPEN = '\uE000';
@@ -59,7 +61,7 @@ export function parseTokens(
     cursor = to;
   }
   source += ctx.text.slice(cursor, end);
-  const tree = markdownToMdast({ text: ctx.text, lines: ctx.lines, start, source, labels: referencedLabels(source, ctx.labels) });
+  const tree = ctx.parse({ text: ctx.text, lines: ctx.lines, start, source, labels: referencedLabels(source, ctx.labels) });
   if (macros.length > 0) graftMacros(tree, macros, ctx);
   return tree;
 }
@@ -89,36 +91,40 @@ export function normalizeLabel(label: string): string {
 
 
 function graftMacros(tree: Root, macros: MacroToken[], ctx: MarkdownContext): void {
+  const point = (offset: number) => ({ ...ctx.lines.lineColumn(offset), offset });
   const build = (index: number): MacroBlock | MacroInline => {
     const token = macros[index]!;
     const inner = parseTokens(ctx, token.innerStart, token.innerEnd, token.children);
-    const position = {
-      start: { ...ctx.lines.lineColumn(token.start), offset: token.start },
-      end: { ...ctx.lines.lineColumn(token.end), offset: token.end },
-    };
+    const position = { start: point(token.start), end: point(token.end) };
     if (token.block) return { type: 'macroBlock', classes: token.classes, children: inner.children, position };
-    return { type: 'macroInline', classes: token.classes, children: phrasingOf(inner.children), position };
+    return { type: 'macroInline', classes: token.classes, children: phrasingOf(inner.children, point), position };
   };
-  replaceInParent(tree as Parent, build);
+  replaceInParent(tree as Parent, { build, point, macros });
+}
+
+interface Graft {
+  build: (index: number) => MacroBlock | MacroInline;
+  point: (offset: number) => { line: number; column: number; offset: number };
+  macros: MacroToken[];
 }
 
 /** Replace placeholders found in text nodes; a paragraph that holds only a block macro becomes that block. */
-function replaceInParent(parent: Parent, build: (index: number) => MacroBlock | MacroInline): void {
+function replaceInParent(parent: Parent, graft: Graft): void {
   const out: unknown[] = [];
   for (const child of parent.children) {
     if (child.type === 'paragraph') {
       const only = soleMacro(child);
       if (only !== undefined) {
-        const node = build(only);
+        const node = graft.build(only);
         out.push(node.type === 'macroBlock' ? node : { ...child, children: [node] });
         continue;
       }
     }
     if (child.type === 'text' && child.value.includes(OPEN)) {
-      out.push(...splitText(child, build));
+      out.push(...splitText(child, graft));
       continue;
     }
-    if ('children' in child) replaceInParent(child as Parent, build);
+    if ('children' in child) replaceInParent(child as Parent, graft);
     out.push(child);
   }
   parent.children = out as Parent['children'];
@@ -132,32 +138,45 @@ function soleMacro(p: Paragraph): number | undefined {
   return m ? parseInt(m[1]!, 36) : undefined;
 }
 
-function splitText(node: Text, build: (index: number) => MacroBlock | MacroInline): PhrasingContent[] {
+/** Text around placeholders keeps its place in the file: a placeholder is as long as what it stands for. */
+function splitText(node: Text, graft: Graft): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   let last = 0;
+  let from = node.position?.start.offset ?? 0;
+  const piece = (value: string, start: number, end: number) => {
+    if (value !== '') out.push({ type: 'text', value, position: { start: graft.point(start), end: graft.point(end) } });
+  };
   for (const m of node.value.matchAll(PLACEHOLDER)) {
-    if (m.index > last) out.push({ type: 'text', value: node.value.slice(last, m.index) });
-    const macro = build(parseInt(m[1]!, 36));
+    const index = parseInt(m[1]!, 36);
+    const token = graft.macros[index]!;
+    piece(node.value.slice(last, m.index), from, token.start);
+    const macro = graft.build(index);
     // A multi-line macro inside running text cannot be a block there: keep its phrasing.
-    out.push(macro.type === 'macroInline' ? macro : { type: 'macroInline', classes: macro.classes, children: phrasingOf(macro.children), ...(macro.position ? { position: macro.position } : {}) });
+    out.push(macro.type === 'macroInline' ? macro : { type: 'macroInline', classes: macro.classes, children: phrasingOf(macro.children, graft.point), ...(macro.position ? { position: macro.position } : {}) });
     last = m.index + m[0].length;
+    from = token.start + m[0].length;
   }
-  if (last < node.value.length) out.push({ type: 'text', value: node.value.slice(last) });
+  piece(node.value.slice(last), from, Math.max(from, node.position?.end.offset ?? from));
   return out;
 }
 
-function phrasingOf(children: RootContent[]): PhrasingContent[] {
+function phrasingOf(children: RootContent[], point: Graft['point']): PhrasingContent[] {
   const out: PhrasingContent[] = [];
+  let previous: RootContent | undefined;
   for (const child of children) {
     if (child.type === 'paragraph') {
-      if (out.length > 0) out.push({ type: 'break' });
+      if (out.length > 0) {
+        const start = previous?.position?.end.offset ?? child.position?.start.offset ?? 0;
+        out.push({ type: 'break', position: { start: point(start), end: point(child.position?.start.offset ?? start) } });
+      }
       out.push(...child.children);
     } else if (isPhrasing(child)) out.push(child as PhrasingContent);
+    previous = child;
   }
   return out;
 }
 
-const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'inlineCode', 'break', 'link', 'linkReference', 'image', 'imageReference', 'html', 'footnoteReference', 'macroInline', 'deckVariable', 'deckLink']);
+const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'inlineCode', 'break', 'link', 'linkReference', 'image', 'imageReference', 'html', 'footnoteReference', 'macroInline', 'deckVariable', 'deckLink', 'inlineMath']);
 function isPhrasing(node: RootContent): boolean {
   return PHRASING.has(node.type);
 }

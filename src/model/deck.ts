@@ -1,6 +1,7 @@
 import type { Definition, SourceFile } from './chapter.ts';
 import type { Diagnostic } from './diagnostic.ts';
 import type { Position } from './position.ts';
+import type { DeckMarkdown } from './plugins.ts';
 import type { Slide } from './slide.ts';
 
 export type Lang = 'en' | 'fr';
@@ -67,6 +68,8 @@ export interface Deck {
   files: SourceFile[];
   /** Extra manifest keys labdeck understands (variant, translation group, pacing…). */
   meta: DeckMeta;
+  /** The Markdown parser and the authors' plugins of the deck (`markdown:`, `plugins:`); default: fast, none. */
+  markdown?: DeckMarkdown;
   diagnostics: Diagnostic[];
 }
 

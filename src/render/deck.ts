@@ -6,7 +6,7 @@ import { scriptTags } from './assets.ts';
 import { emojiCodePoints, emojiFontFace } from './emoji.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { mermaidSources, type MermaidSource } from '../mermaid/index.ts';
-import { contextId, newRenderSession, sharedContextId, type AssetCheck, type MarkdownContext, type RenderSession } from './markdown.ts';
+import { contextId, fragmentPipeline, newRenderSession, sharedContextId, type AssetCheck, type MarkdownContext, type RenderSession } from './markdown.ts';
 import { renderSlide } from './slide.ts';
 import { escapeHtml, scriptJson } from '../shared/html.ts';
 import { loadLocale, t, type Locale } from '../shared/locale.ts';
@@ -141,8 +141,9 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
   }
   const targets = { names, ids: new Map(slides.map((s, i) => [s.id, i])) };
   const fileProblems = options.lenient ? fileProblemsBySlide(deck) : undefined;
-  const reuse = contextId(deck, locale, options.highlighter, targets);
-  const reuseShared = sharedContextId(locale, options.highlighter);
+  const pipeline = fragmentPipeline(deck.markdown?.rehypePlugins ?? []);
+  const reuse = contextId(deck, locale, options.highlighter, targets, pipeline);
+  const reuseShared = sharedContextId(locale, options.highlighter, pipeline);
 
   // A slide standing in from another deck resolves `[text][label]` with that deck's definitions.
   const standIn = new Map<Deck['definitions'], { deck: Pick<Deck, 'values' | 'definitions'>; reuse: number }>();
@@ -172,6 +173,8 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
       targets,
       reuse: context.reuse,
       reuseShared,
+      pipeline,
+      slide: slide.position,
     };
     const badges = options.annotations?.badges.get(slide.id) ?? [];
     const verification = inserted ? undefined : options.annotations?.verification?.slides.get(slide.id);

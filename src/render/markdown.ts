@@ -1,65 +1,25 @@
-import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import type { Element, ElementContent } from 'hast';
 import type { Code, Html, Image, ImageReference, InlineCode, Link, LinkReference, Nodes, PhrasingContent, Root, Text } from 'mdast';
-import type { Point } from 'unist';
-import { toHtml } from 'hast-util-to-html';
-import { defaultHandlers, toHast, type Handlers, type State } from 'mdast-util-to-hast';
+import { defaultHandlers, type Handlers, type State } from 'mdast-util-to-hast';
+import { VFile } from 'vfile';
 import type { Definition } from '../model/chapter.ts';
 import type { Deck, DeckValues } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
+import type { Position } from '../model/position.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline } from '../model/slide.ts';
 import { normalizeLabel, parseMarkdown } from '../parse/index.ts';
-import { mermaidDiagnostic, mermaidElement, mermaidSource, type MermaidResult, type MermaidSource } from '../mermaid/index.ts';
+import { mermaidSource, type MermaidSource } from '../mermaid/index.ts';
+import type { PluginEntry } from '../model/plugins.ts';
+import rehypeStringify from 'rehype-stringify';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
 import type { CodeHighlighter } from './highlight.ts';
+import { renderContext, type FragmentPipeline, type LinkTargets, type MarkdownContext } from './context.ts';
+import { isolatedRehype, MERMAID_DATA, rehypeHighlight, rehypeMermaid } from './rehype.ts';
 import { t, type Locale } from '../shared/locale.ts';
-import { isRefusal, type Refusal } from '../shared/sandbox.ts';
+import { isRefusal } from '../shared/sandbox.ts';
 
-/**
- * Whether an image exists, relative to the content root (the only I/O, injected): true, false,
- * or why it may not be shown (outside the course, not a regular file).
- */
-export type AssetCheck = (relativePath: string) => boolean | Refusal;
-
-/** What turning one slide's Markdown into HTML needs to know about the deck and the build. */
-export interface MarkdownContext {
-  deck: Pick<Deck, 'values' | 'definitions'>;
-  locale: Locale;
-  highlighter: CodeHighlighter;
-  /** Source file of the nodes being converted, relative to the content root. */
-  file: string;
-  assetExists: AssetCheck;
-  /** Whether the nodes come from a generated slide (a dead link there is labdeck's bug). */
-  generated: boolean;
-  session: RenderSession;
-  /** Problems found while converting (per slide). */
-  diagnostics: Diagnostic[];
-  /** Images the deck shows: path relative to the content root → path in the output folder. */
-  images: Map<string, string>;
-  /** What `#anchor` links may point to in this deck. */
-  targets: LinkTargets;
-  /** `contextId` of the deck: fragments converted under the same id are reused (`fragmentHtml`). */
-  reuse?: number;
-  /** `sharedContextId` of the deck: the key of fragments that read nothing of the deck, reused across decks. */
-  reuseShared?: number;
-  /** Set while converting when a local image is shown: that conversion must run again each build (images to copy). */
-  showedImage?: boolean;
-  /** Mermaid diagrams drawn before rendering (`MermaidDiagrams.prepare`). */
-  diagrams?: { result(source: MermaidSource): MermaidResult | undefined };
-}
-
-export interface LinkTargets {
-  /** `name:` anchors that are a section's `id`. */
-  names: ReadonlySet<string>;
-  /** Slide ids → Reveal index, for links to slides without a name (generated navigation). */
-  ids: ReadonlyMap<string, number>;
-}
-
-/** State shared by every deck of one build. */
-export interface RenderSession {
-  /** Fence languages shiki does not know, warned about once per build. */
-  unknownLangs: Set<string>;
-}
-
-export const newRenderSession = (): RenderSession => ({ unknownLangs: new Set() });
+export { newRenderSession, renderContext, type AssetCheck, type FragmentPipeline, type LinkTargets, type MarkdownContext, type RenderSession } from './context.ts';
 
 const VALUE_NAMES: Record<string, keyof DeckValues> = {
   TITLE: 'title',
@@ -95,10 +55,10 @@ const objectId = (o: object) => {
  * A number standing for everything outside a fragment's tree that shapes its HTML: deck values,
  * reference definitions, link targets, locale and highlighter. Equal numbers, equal HTML.
  */
-export function contextId(deck: Pick<Deck, 'values' | 'definitions'>, locale: Locale, highlighter: CodeHighlighter, targets: LinkTargets): number {
+export function contextId(deck: Pick<Deck, 'values' | 'definitions'>, locale: Locale, highlighter: CodeHighlighter, targets: LinkTargets, pipeline: FragmentPipeline = fragmentPipeline([])): number {
   const definitions = [...deck.definitions].map(([k, d]) => `${k}\t${d.url}\t${d.title ?? ''}`).join('\n');
   const ids = [...targets.ids].map(([k, i]) => `${k}\t${i}`).join('\n');
-  const key = [objectId(locale), objectId(highlighter), JSON.stringify(deck.values), definitions, [...targets.names].join('\n'), ids].join('\0');
+  const key = [objectId(locale), objectId(highlighter), objectId(pipeline), JSON.stringify(deck.values), definitions, [...targets.names].join('\n'), ids].join('\0');
   let id = contextIds.get(key);
   if (id === undefined) {
     if (contextIds.size > 1000) contextIds.clear();
@@ -108,8 +68,8 @@ export function contextId(deck: Pick<Deck, 'values' | 'definitions'>, locale: Lo
 }
 
 /** The part of `contextId` every deck of a locale shares: for fragments that read nothing of their deck. */
-export function sharedContextId(locale: Locale, highlighter: CodeHighlighter): number {
-  const key = `shared\0${objectId(locale)}\0${objectId(highlighter)}`;
+export function sharedContextId(locale: Locale, highlighter: CodeHighlighter, pipeline: FragmentPipeline = fragmentPipeline([])): number {
+  const key = `shared\0${objectId(locale)}\0${objectId(highlighter)}\0${objectId(pipeline)}`;
   let id = contextIds.get(key);
   if (id === undefined) contextIds.set(key, (id = nextContextId++));
   return id;
@@ -162,44 +122,65 @@ export function fragmentHtml(tree: Root, ctx: MarkdownContext): string {
   }
   const problems = ctx.diagnostics.length;
   ctx.showedImage = false;
-  const html = toHtml(markdownToHast(tree, ctx), { allowDangerousHtml: true });
+  const html = (ctx.pipeline ?? fragmentPipeline([])).toHtml(tree, renderFile(ctx));
   if (key !== undefined && ctx.diagnostics.length === problems && !ctx.showedImage) rendered.set(tree, { key, html });
   return html;
 }
 
-/** Markdown notes of the deck and slide bodies → hast, with the dialect's nodes handled. */
-export function markdownToHast(tree: Root | Nodes, ctx: MarkdownContext): HastRoot {
-  inheritPositions(tree as Nodes);
-  const out = toHast(tree as Nodes, { allowDangerousHtml: true, handlers: handlersFor(ctx) });
-  return (out.type === 'root' ? out : { type: 'root', children: [out] }) as HastRoot;
-}
+const pipelines = new Map<string, FragmentPipeline>();
 
 /**
- * The parser positions block nodes only: an inline node (image, link) is reported at the start
- * of its nearest positioned ancestor, not at line 1.
+ * The unified pipeline of a deck: remark-rehype with the dialect's handlers, Mermaid, the
+ * authors' rehype plugins (isolated), shiki, rehype-stringify. One per set of plugins.
  */
-const inheritedStart = new WeakMap<object, Point>();
-
-function inheritPositions(node: Nodes, start?: Point): void {
-  const own = node.position?.start ?? start;
-  if (!node.position && own) inheritedStart.set(node, own);
-  if ('children' in node) for (const child of node.children) inheritPositions(child as Nodes, own);
+export function fragmentPipeline(rehypePlugins: readonly PluginEntry[]): FragmentPipeline {
+  const key = JSON.stringify(rehypePlugins.map((p) => [p.name, p.options ?? null]));
+  let pipeline = pipelines.get(key);
+  if (pipeline) return pipeline;
+  let processor = unified().use(remarkRehype, { allowDangerousHtml: true, handlers: DIALECT_HANDLERS }).use(rehypeMermaid) as unknown as ReturnType<typeof unified>;
+  for (const entry of rehypePlugins) processor = processor.use(isolatedRehype(entry), ...(entry.options === undefined ? [] : [entry.options])) as never;
+  const frozen = processor.use(rehypeHighlight).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
+  pipeline = {
+    toHtml(tree, file) {
+      const hast = frozen.runSync(tree as never, file);
+      return String(frozen.stringify(hast as never, file));
+    },
+  };
+  pipelines.set(key, pipeline);
+  return pipeline;
 }
 
-const startOf = (node: { position?: Nodes['position'] }): Point | undefined => node.position?.start ?? inheritedStart.get(node);
+function renderFile(ctx: MarkdownContext): VFile {
+  const file = new VFile({ path: ctx.file });
+  file.data.render = ctx;
+  return file;
+}
 
-const positionOf = (node: { position?: Nodes['position'] }): Nodes['position'] => {
-  const start = startOf(node);
-  return node.position ?? (start ? { start, end: start } : undefined);
-};
-
-const pos = (ctx: MarkdownContext, node: { position?: Nodes['position'] }) => ({
+const pos = (ctx: MarkdownContext, node: { position?: Nodes['position'] }): Position => ({
   file: ctx.file,
-  line: startOf(node)?.line ?? 1,
-  column: startOf(node)?.column ?? 1,
+  line: node.position?.start.line ?? ctx.slide?.line ?? 1,
+  column: node.position?.start.column ?? 1,
 });
 
 const isExternal = (url: string) => /^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(url);
+
+const handlerSets = new WeakMap<MarkdownContext, Handlers>();
+
+/**
+ * The dialect's mdast → hast handlers, for remark-rehype: each asks the fragment's file for its
+ * context (deck values, definitions, link targets), and works with that context's own handlers.
+ */
+export const DIALECT_HANDLERS = Object.fromEntries(
+  ['macroBlock', 'macroInline', 'deckVariable', 'deckLink', 'code', 'inlineCode', 'html', 'link', 'image', 'text', 'linkReference', 'imageReference'].map((type) => [
+    type,
+    (state: State, node: Nodes, parent: Nodes | undefined) => {
+      const ctx = renderContext(state.options.file ?? undefined);
+      let handlers = handlerSets.get(ctx);
+      if (!handlers) handlerSets.set(ctx, (handlers = handlersFor(ctx)));
+      return ((handlers as Record<string, unknown>)[type] as (s: State, n: Nodes, p: Nodes | undefined) => unknown)(state, node, parent);
+    },
+  ]),
+) as unknown as Handlers;
 
 function handlersFor(ctx: MarkdownContext): Handlers {
   const { values } = ctx.deck;
@@ -249,31 +230,25 @@ function handlersFor(ctx: MarkdownContext): Handlers {
     return { type: 'element', tagName: 'a', properties: { href }, children: [{ type: 'text', value: node.path }] };
   };
 
-  const diagram = (node: Code | Html, source: MermaidSource): ElementContent => {
-    const result = ctx.diagrams?.result(source);
-    const problem = mermaidDiagnostic(source, result, pos(ctx, node));
-    if (problem) ctx.diagnostics.push(problem);
-    return mermaidElement(source, result);
+  // A diagram is drawn by the pipeline's Mermaid plugin (pipeline.ts): here it only leaves its source.
+  const diagram = (state: State, node: Code | Html, source: MermaidSource): Element => {
+    const element: Element = { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [], data: { [MERMAID_DATA]: source } as Element['data'] };
+    state.patch(node, element);
+    return element;
   };
 
-  const code = (_state: State, node: Code): ElementContent => {
+  // Highlighting is the pipeline's shiki plugin (pipeline.ts): here the code, deck values filled in.
+  const code = (state: State, node: Code): ElementContent => {
     const mermaid = mermaidSource(node);
-    if (mermaid) return diagram(node, mermaid);
-    const lang = (node.lang ?? '').trim();
-    if (!ctx.highlighter.knows(lang) && !ctx.session.unknownLangs.has(lang.toLowerCase())) {
-      ctx.session.unknownLangs.add(lang.toLowerCase());
-      ctx.diagnostics.push(
-        warning('render/unknown-language', pos(ctx, node), `code fence language "${lang}" is not known to the highlighter; shown as plain text`, 'use a language shiki knows (bash, yaml, json…) or no language at all'),
-      );
-    }
-    return { type: 'raw', value: ctx.highlighter.highlight(lang, substituteValues(node.value, values)) };
+    if (mermaid) return diagram(state, node, mermaid);
+    return defaultHandlers.code(state, { ...node, lang: (node.lang ?? '').trim() || null, value: substituteValues(node.value, values) });
   };
 
   const inlineCode = (state: State, node: InlineCode) => defaultHandlers.inlineCode(state, { ...node, value: substituteValues(node.value, values) });
 
   const html = (state: State, node: Html) => {
     const mermaid = mermaidSource(node);
-    if (mermaid) return diagram(node, mermaid);
+    if (mermaid) return diagram(state, node, mermaid);
     // Hidden automation and disabled content live in comments: they never reach the page.
     const value = node.value.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
     return value.trim() === '' ? undefined : defaultHandlers.html(state, { ...node, value });
@@ -304,7 +279,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
       undefinedReference(node, node.label ?? node.identifier);
       return defaultHandlers.linkReference(state, node);
     }
-    return link(state, { type: 'link', url: def.url, title: def.title ?? null, children: node.children, position: positionOf(node) });
+    return link(state, { type: 'link', url: def.url, title: def.title ?? null, children: node.children, position: node.position });
   };
 
   const imageReference = (state: State, node: ImageReference) => {
@@ -313,7 +288,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
       undefinedReference(node, node.label ?? node.identifier);
       return defaultHandlers.imageReference(state, node);
     }
-    return image(state, { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt, position: positionOf(node) });
+    return image(state, { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt, position: node.position });
   };
 
   return {

@@ -45,6 +45,8 @@ export interface BuildRequest {
   now?: Date;
   /** Told of everything the build reads from the course, as it reads it (the persistent cache's inputs). */
   onInput?: (input: BuildInput) => void;
+  /** Load the plugins decks list (runs the course's code); default: LABDECK_ALLOW_PLUGINS=1. */
+  allowPlugins?: boolean;
   onLoaded?: (course: Course) => void;
   onDeck?: (deck: Deck, slides: number) => void;
 }
@@ -103,7 +105,7 @@ export async function buildSite(request: BuildRequest): Promise<BuildReport> {
   // the manifests beside it: their folder's list is an input too.
   if (onInput && !request.annotations) for (const dir of new Set(request.manifests.map((m) => dirname(resolve(m))))) onInput({ kind: 'list', path: dir, names: findManifests(dir) });
   const companions = request.annotations ? [] : translationManifests(request.manifests, policy, onRead);
-  const loaded = await loadCourse([...request.manifests, ...companions], { cache: request.cache ?? new ParseCache(), policy, onRead });
+  const loaded = await loadCourse([...request.manifests, ...companions], { cache: request.cache ?? new ParseCache(), policy, onRead, ...(request.allowPlugins === undefined ? {} : { allowPlugins: request.allowPlugins }) });
   const load = performance.now() - t0;
   let started = performance.now();
   const highlighter = await highlighterPromise;

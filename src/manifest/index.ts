@@ -1,10 +1,13 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { SourceFile } from '../model/chapter.ts';
 import type { Course } from '../model/course.ts';
 import type { Deck, Lang } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
-import { parseSource, normalizeLabel } from '../parse/index.ts';
+import { DEFAULT_SETTINGS, dialectProcessor, parseSource, normalizeLabel, settingsKey, type MarkdownSettings } from '../parse/index.ts';
+import type { DeckMarkdown } from '../model/plugins.ts';
+import { loadDeckMarkdown } from './plugins.ts';
+import { isMarkdownPath, singleFileDeck } from './single-file.ts';
 import { loadLocale, type Locale } from '../shared/locale.ts';
 import { toPosix } from '../shared/paths.ts';
 import type { ReadArea, ReadPolicy, Refusal } from '../shared/sandbox.ts';
@@ -37,6 +40,12 @@ export interface LoadOptions {
    * persistent build cache's inputs.
    */
   onRead?: (abs: string, text: string | undefined) => void;
+  /**
+   * Load the plugins and style sheets decks list from the course's node_modules: that runs the
+   * course's code, so only when the person running labdeck says so (`--allow-plugins`);
+   * default: `LABDECK_ALLOW_PLUGINS=1` in the environment.
+   */
+  allowPlugins?: boolean;
 }
 
 /** A file's text, a refused read, or undefined when nothing is there. */
@@ -96,6 +105,9 @@ interface ResolvedManifest {
   root: string;
   includeRoot: string;
   areas: CourseAreas;
+  /** Parser and plugins of the deck. */
+  markdown: DeckMarkdown;
+  settings: MarkdownSettings;
 }
 
 /** Reads manifests and their files (each parsed once), and assembles one Deck per manifest. */
@@ -106,7 +118,11 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   const diagnostics: Diagnostic[] = [];
   // Each file is read once per area (decks of one folder share them); every read goes through the area's checks.
   const texts = new Map<string, Read>();
+  // Single-file decks: their text with the front matter blanked, wherever it is read from.
+  const slidesOf = new Map<string, string>();
   const read = (area: ReadArea, abs: string, shown: string): Read => {
+    const own = slidesOf.get(abs);
+    if (own !== undefined) return own;
     const key = `${area.folders.join('\0')}\0${abs}`;
     if (!texts.has(key)) {
       const text = area.text(abs, shown);
@@ -117,6 +133,7 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   };
 
   const resolved: ResolvedManifest[] = [];
+  const allowPlugins = options.allowPlugins ?? env.LABDECK_ALLOW_PLUGINS === '1';
   for (const path of manifestPaths) {
     const absPath = resolve(path);
     const start = { file: path, line: 1, column: 1 };
@@ -130,18 +147,38 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
       diagnostics.push(refusalDiagnostic(text, start, path));
       continue;
     }
-    const first = readManifest(text, path, env);
-    const rootRel = first.manifest?.root ?? '.';
-    const root = resolve(dirname(absPath), rootRel);
-    const rel = toPosix(relative(root, absPath));
-    const { manifest, diagnostics: d } = readManifest(text, rel, env);
-    diagnostics.push(...d);
+    let manifest: Manifest | undefined;
+    let rootRel = '.';
+    if (isMarkdownPath(path)) {
+      // A single-file deck: its manifest is its front matter, its slides the rest (read from now
+      // on with the front matter blanked, lines kept).
+      const deck = singleFileDeck(text, toPosix(basename(absPath)), env);
+      slidesOf.set(absPath, deck.slides);
+      diagnostics.push(...deck.diagnostics);
+      manifest = deck.manifest;
+      rootRel = manifest?.root ?? '.';
+    } else {
+      const first = readManifest(text, path, env);
+      rootRel = first.manifest?.root ?? '.';
+      const rel = toPosix(relative(resolve(dirname(absPath), rootRel), absPath));
+      const again = readManifest(text, rel, env);
+      diagnostics.push(...again.diagnostics);
+      manifest = again.manifest;
+    }
     if (!manifest) continue;
+    const root = resolve(dirname(absPath), rootRel);
     const includeRoot = resolve(root, manifest.includeroot);
     const areas = courseAreas(absPath, root, includeRoot, policy);
     const outside = contentRootProblem(areas, root, absPath, manifest.keys.root, rootRel);
-    if (outside) diagnostics.push(outside);
-    else resolved.push({ manifest, absPath, root, includeRoot, areas });
+    if (outside) {
+      diagnostics.push(outside);
+      continue;
+    }
+    const load = await loadDeckMarkdown(manifest, dirname(absPath), allowPlugins);
+    diagnostics.push(...load.diagnostics);
+    const settings: MarkdownSettings = { markdown: load.markdown.parser, remarkPlugins: load.markdown.remarkPlugins };
+    for (const d of dialectProcessor(settings).diagnostics) if (!diagnostics.includes(d)) diagnostics.push(d);
+    resolved.push({ manifest, absPath, root, includeRoot, areas, markdown: load.markdown, settings });
   }
 
   // A verb declared a note anywhere (labdeck.yml, any manifest) is a note in every file: a file
@@ -182,11 +219,11 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
       includes.set(p, content);
       return content;
     };
-    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${indent}\0${includeRoot}\0${notesKey}`;
+    const cacheKey = `${text}\0${labelsKey}\0${lineOffset}\0${indent}\0${includeRoot}\0${notesKey}\0${settingsKey(rm.settings)}`;
     const cached = cache.get(key, cacheKey, readInclude);
     if (cached) return cached;
     cache.parses++;
-    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset, indent, noteVerbs });
+    const file = parseSource(text, { path, knownLabels: labels, readInclude, lineOffset, indent, noteVerbs, settings: rm.settings });
     cache.set(key, cacheKey, includes, file);
     return file;
   };
@@ -196,25 +233,34 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     const deckEntries: DeckEntry[] = [];
     for (const e of entries) {
       let file: SourceFile;
+      // A file is parsed once per parser and plugin set (once in all for most courses).
+      const variant = settingsKey(rm.settings) === DEFAULT_KEY ? '' : `#${settingsKey(rm.settings)}`;
       if (e.kind === 'file') {
         const text = read(rm.areas.content, e.abs, e.rel) as string;
-        file = files.get(e.abs) ?? parse(e.abs, e.abs, text, e.rel, rm);
-        files.set(e.abs, file);
+        const key = `${e.abs}${variant}`;
+        file = files.get(key) ?? parse(key, e.abs, text, e.rel, rm);
+        files.set(key, file);
       } else {
-        const key = `${rm.absPath}#L${e.firstLine}`;
+        const key = `${rm.absPath}#L${e.firstLine}${variant}`;
         file = files.get(key) ?? parse(key, key, e.markdown, rm.manifest.path, rm, e.firstLine - 1, e.indent);
         files.set(key, file);
       }
       deckEntries.push({ file, part: e.part, position: e.position });
     }
-    const id = rm.manifest.path.slice(rm.manifest.path.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+    const id = rm.manifest.path.slice(rm.manifest.path.lastIndexOf('/') + 1).replace(/\.(ya?ml|md|markdown)$/i, '');
     const strings = generatedStrings(rm.manifest.lang, diagnostics, rm.manifest.path);
     const deck = assembleDeck(rm.manifest, id, deckEntries, strings);
+    if (rm.markdown.parser !== 'fast' || rm.markdown.remarkPlugins.length > 0 || rm.markdown.rehypePlugins.length > 0 || rm.markdown.styles.length > 0) deck.markdown = rm.markdown;
     decks.push(deck);
   }
   // Inline entries share their manifest's path (positions point into it): key them by line.
   const courseFiles = new Map<string, SourceFile>();
-  for (const [key, f] of files) courseFiles.set(key.includes('#L') ? `${f.path}${key.slice(key.lastIndexOf('#L'))}` : f.path, f);
+  for (const [key, f] of files) {
+    const inline = /#L\d+/.exec(key)?.[0] ?? '';
+    const name = `${f.path}${inline}`;
+    // The same file under another parser or plugin set: kept apart (its diagnostics count too).
+    courseFiles.set(courseFiles.has(name) ? `${name}#${courseFiles.size}` : name, f);
+  }
   return { root: resolved[0]?.root ?? process.cwd(), decks, files: courseFiles, diagnostics };
 }
 
@@ -222,6 +268,8 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
 export function courseDiagnostics(course: Course): Diagnostic[] {
   return [...course.diagnostics, ...[...course.files.values()].flatMap((f) => f.diagnostics), ...course.decks.flatMap((d) => d.diagnostics)];
 }
+
+const DEFAULT_KEY = settingsKey(DEFAULT_SETTINGS);
 
 /** `[label]: url` at the start of a line: enough to know which labels a course defines. */
 const DEFINITION_LINE = /^ {0,3}\[([^\]\n]+)\]:[ \t]*\S/gm;

@@ -29,12 +29,30 @@ export interface Manifest extends DeckValues {
   noteVerbs: string[];
   /** Where each key is written, for problems with its value. */
   keys: Record<string, Position>;
+  /** `markdown: remark`: parse the deck with remark-parse (what syntax plugins need); default `fast`. */
+  markdown?: 'fast' | 'remark';
+  /** `plugins:`: remark and rehype plugins from the course's node_modules (a name, or `[name, options]`). */
+  plugins?: PluginSpec[];
+  /** `styles:`: style sheets from the course's node_modules the plugins' HTML needs (`katex/dist/katex.min.css`). */
+  styles?: { path: string; position: Position }[];
+  /** Where `plugins:` is written, for diagnostics about the list as a whole. */
+  pluginsAt?: Position;
+}
+
+/** One entry of `plugins:` as written. */
+export interface PluginSpec {
+  name: string;
+  kind: 'remark' | 'rehype';
+  options?: unknown;
+  position: Position;
 }
 
 /** container.training's keys, then labdeck's. Anything else is an error: a typo must not pass silently. */
 const MARKMAKER_KEYS = ['title', 'chat', 'gitrepo', 'slides', 'zip', 'html', 'slidenumberprefix', 'exclude', 'content'];
-const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing', 'transcripts', 'directives'];
+const LABDECK_KEYS = ['lang', 'root', 'includeroot', 'group', 'variant', 'pacing', 'transcripts', 'directives', 'markdown', 'plugins', 'styles'];
 const KNOWN_KEYS = new Set([...MARKMAKER_KEYS, ...LABDECK_KEYS]);
+/** Every key a manifest may hold (single-file decks' front matter: the same, but `content`). */
+export const MANIFEST_KEYS: ReadonlySet<string> = KNOWN_KEYS;
 const LANGS: readonly Lang[] = ['en', 'fr'];
 
 /** `includeroot:` when a manifest does not say (container.training: the repository above `slides/`). */
@@ -131,7 +149,7 @@ export function readManifest(text: string, path: string, env: Record<string, str
     gitrepo: str('gitrepo'),
     slides,
     zip: str('zip', slides ? `${slides.replace(/\/?$/, '/')}slides.zip` : ''),
-    html: str('html', `${basename(path).replace(/\.ya?ml$/, '')}.html`),
+    html: str('html', `${basename(path).replace(/\.(ya?ml|md|markdown)$/i, '')}.html`),
     slidenumberprefix: str('slidenumberprefix'),
     exclude,
     content,
@@ -151,10 +169,68 @@ export function readManifest(text: string, path: string, env: Record<string, str
     if (isScalar(t) && typeof t.value === 'boolean') manifest.transcripts = t.value;
     else diagnostics.push(error('manifest/type', keyAt.transcripts!, '`transcripts` must be true or false', 'write `transcripts: true` to let `labdeck verify` replay console transcripts'));
   }
+  readMarkdownKeys(values, keyAt, pos, manifest, diagnostics);
   if (exclude.length === 0 && ex === undefined) {
     diagnostics.push(warning('manifest/no-exclude', pos(0), 'no `exclude:` list: every variant slide (in-person, self-paced) will show', 'add `exclude: [self-paced]` or `exclude: [in-person]`'));
   }
   return { manifest, diagnostics };
+}
+
+/** `markdown:`, `plugins:` and `styles:` (labdeck.yml may hold them too, for every deck). */
+export function readMarkdownKeys(
+  values: Record<string, YamlNode | null>,
+  keyAt: Record<string, Position>,
+  pos: (offset: number | undefined) => Position,
+  into: Pick<Manifest, 'markdown' | 'plugins' | 'styles' | 'pluginsAt'>,
+  diagnostics: Diagnostic[],
+): void {
+  const md = values.markdown;
+  if (md !== undefined && md !== null) {
+    const value = isScalar(md) ? String(md.value) : '';
+    if (value === 'fast' || value === 'remark') into.markdown = value;
+    else diagnostics.push(error('manifest/markdown', keyAt.markdown!, '`markdown:` is `fast` (markdown-it, the default) or `remark` (remark-parse)', 'write `markdown: remark` for decks whose plugins add Markdown syntax (remark-math…)'));
+  }
+  const list = values.plugins;
+  if (list !== undefined && list !== null) {
+    into.pluginsAt = keyAt.plugins!;
+    into.plugins = [];
+    if (!isSeq(list)) diagnostics.push(error('manifest/plugins', keyAt.plugins!, '`plugins:` is a list', 'write `plugins: [remark-math, [rehype-katex, { output: html }]]`'));
+    else {
+      for (const item of list.items as YamlNode[]) {
+        const at = pos(item?.range?.[0]);
+        let name: unknown;
+        let options: unknown;
+        if (isSeq(item) && item.items.length >= 1 && item.items.length <= 2) {
+          const js = item.toJSON() as unknown[];
+          [name, options] = js;
+        } else if (isScalar(item)) name = item.value;
+        if (typeof name !== 'string' || !/^(@[\w.-]+\/)?[\w.-]+$/.test(name)) {
+          diagnostics.push(error('manifest/plugins', at, 'a plugin is a package name, or `[name, options]`', 'write `- remark-math` or `- [rehype-katex, { output: html }]`'));
+          continue;
+        }
+        const bare = name.replace(/^@[\w.-]+\//, '');
+        const kind = bare.startsWith('remark-') ? 'remark' : bare.startsWith('rehype-') ? 'rehype' : undefined;
+        if (!kind) {
+          diagnostics.push(error('manifest/plugins', at, `\`${name}\` is neither a remark nor a rehype plugin by its name`, 'list packages named remark-* (Markdown trees) or rehype-* (HTML trees)'));
+          continue;
+        }
+        into.plugins.push(options === undefined ? { name, kind, position: at } : { name, kind, options, position: at });
+      }
+    }
+  }
+  const styles = values.styles;
+  if (styles !== undefined && styles !== null) {
+    into.styles = [];
+    if (!isSeq(styles)) diagnostics.push(error('manifest/styles', keyAt.styles!, '`styles:` is a list of style sheets in node_modules', 'write `styles: [katex/dist/katex.min.css]`'));
+    else {
+      for (const item of styles.items as YamlNode[]) {
+        const at = pos(item?.range?.[0]);
+        const path = isScalar(item) ? String(item.value) : '';
+        if (!/^(@[\w.-]+\/)?[\w.-]+\/[^\s]+\.css$/.test(path) || path.split('/').includes('..')) diagnostics.push(error('manifest/styles', at, `\`${path}\` is not a style sheet of a package`, 'write the package name, then the path of the .css file inside it: `katex/dist/katex.min.css`'));
+        else into.styles.push({ path, position: at });
+      }
+    }
+  }
 }
 
 function indentOfLine(from: number, line: number, lines: LineCounter, text: string): number {

@@ -4,6 +4,7 @@ import type { Deck, DeckSlide } from '../model/deck.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { scriptTags } from './assets.ts';
 import { emojiCodePoints, emojiFontFace } from './emoji.ts';
+import { styleTags } from './styles.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { mermaidSources, type MermaidSource } from '../mermaid/index.ts';
 import { contextId, fragmentPipeline, newRenderSession, sharedContextId, type AssetCheck, type MarkdownContext, type RenderSession } from './markdown.ts';
@@ -203,7 +204,7 @@ export function renderDeck(deck: Deck, options: RenderOptions): RenderedDeck {
     slides: pageSlides(sections),
     config: scriptJson(config),
     fonts: emojiFontFace(emoji, assetsBase),
-    scripts: scriptTags(assetsBase, options.liveReload !== undefined),
+    scripts: styleTags(assetsBase, deck.markdown?.styles ?? []) + scriptTags(assetsBase, options.liveReload !== undefined),
   });
   return { html, images, diagnostics, slideCount: sections.length, emoji: emoji.length > 0 };
 }

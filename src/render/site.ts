@@ -8,6 +8,7 @@ import { EMOJI_FONT } from './emoji.ts';
 import type { CodeHighlighter } from './highlight.ts';
 import { newRenderSession, type AssetCheck, type RenderSession } from './markdown.ts';
 import { renderSiteIndex, summarizeDeck, type DeckSummary } from './site-index.ts';
+import { styleAssets } from './styles.ts';
 import type { Theme } from './theme.ts';
 
 export interface SiteOptions {
@@ -35,7 +36,7 @@ export interface RenderedSite {
   pages: Map<string, string>;
   /** Content-root-relative source → output path. */
   images: Map<string, string>;
-  /** Files the pages need beyond the static ones (the emoji font, when a page shows emoji). */
+  /** Files the pages need beyond the static ones (the emoji font when a page shows emoji, the style sheets of the decks' plugins and their files). */
   assets: AssetCopy[];
   summaries: DeckSummary[];
   diagnostics: Diagnostic[];
@@ -47,6 +48,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
   const session = options.session ?? newRenderSession();
   const pages = new Map<string, string>();
   const images = new Map<string, string>();
+  const styleCopies: AssetCopy[] = [];
   const diagnostics: Diagnostic[] = [];
   const summaries: DeckSummary[] = [];
   let emoji = false;
@@ -75,6 +77,7 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
     pages.set(`${deck.id}.html`, rendered.html);
     for (const [from, to] of rendered.images) images.set(from, to);
     emoji ||= rendered.emoji;
+    for (const style of deck.markdown?.styles ?? []) styleCopies.push(...styleAssets(style.source, style.output));
     diagnostics.push(...rendered.diagnostics);
     summaries.push(summarizeDeck(deck, options.annotations?.get(deck.id)));
     options.onDeck?.(deck, rendered.slideCount);
@@ -82,5 +85,5 @@ export async function renderSite(course: Course, options: SiteOptions): Promise<
   const started = performance.now();
   pages.set('index.html', renderSiteIndex(summaries, options.theme, undefined, options.now));
   timings.index = performance.now() - started;
-  return { pages, images, assets: emoji ? [EMOJI_FONT] : [], summaries, diagnostics, timings };
+  return { pages, images, assets: [...(emoji ? [EMOJI_FONT] : []), ...styleCopies], summaries, diagnostics, timings };
 }

@@ -21,6 +21,8 @@ export interface DevOptions {
   host?: string;
   port?: number;
   lenient?: boolean;
+  /** Load the plugins decks list (runs the course's code). */
+  allowPlugins?: boolean;
   /** Where build results go (the CLI prints them). */
   onBuild: (event: DevBuildEvent) => void;
 }
@@ -56,7 +58,7 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
   const send = (event: string, data: unknown) => {
     for (const res of clients) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  const common = { cache, session, highlighter, lenient: options.lenient, liveReload: EVENTS_PATH };
+  const common = { cache, session, highlighter, lenient: options.lenient, liveReload: EVENTS_PATH, ...(options.allowPlugins ? { allowPlugins: true } : {}) };
 
   let started = performance.now();
   let last: BuildReport = await buildSite({ ...common, manifests: options.manifests, outDir });

@@ -188,6 +188,13 @@ describe('images', () => {
     expect(d).toMatchObject({ severity: 'error', position: { file: 'en/a.md', line: 7 } });
     expect(r.report.ok).toBe(false);
   });
+
+  it('a missing image inside a paragraph, a list item, a macro or a link is reported where it is, not at its block', async () => {
+    // Chapter lines 1-4, then: 5 `## Pics`, 7-8 a paragraph, 10 a list item, 12 an inline macro, 14 a link.
+    const r = await renderChapter(chapter('## Pics\n\nSome text\nand an ![gone](a.png) here.\n\n- item *with ![gone](b.png)*\n\n.small[see ![gone](c.png)]\n\n[![gone](d.png)](https://example.com)'));
+    const found = r.report.diagnostics.filter((x) => x.code === 'render/missing-image').map((d) => `${d.position.line}:${d.position.column}`);
+    expect(found).toEqual(['8:8', '10:14', '12:12', '14:2']);
+  });
 });
 
 describe('lenient builds', () => {

@@ -58,16 +58,13 @@ const findEmail: Finder = (m) => {
   return { url: `mailto:${atext}@${label}`, text: whole, length: whole.length };
 };
 
-/**
- * micromark's own tokenizer links `http(s)://` followed by any domain, dotted or not
- * (`http://localhost:8001/`), which the transform's patterns leave: its rules, on the text.
- */
-const PROTOCOL_PATTERN = /(?<![A-Za-z])https?:\/\//gi;
 const TRAIL = `!"')*,.:;?_~`;
 
-const findProtocol: Finder = (m) => {
-  const s = m.input;
-  const from = m.index + m[0].length;
+/**
+ * Where a `http(s)://` URL whose `//` ends at `from` ends, by micromark's rules (domain, then
+ * path, trailing punctuation left out); undefined when there is no URL there.
+ */
+export function protocolUrlEnd(s: string, from: number): number | undefined {
   const c = s.charAt(from);
   if (c === '' || /[\s\p{Cc}]/u.test(c) || PUNCTUATION.test(c)) return undefined;
   // Trailing punctuation: a run of it followed by white space or the end (or `<`).
@@ -82,7 +79,7 @@ const findProtocol: Finder = (m) => {
         const next = s.charAt(j);
         if (next === '' || next === '(' || next === '[' || WHITESPACE.test(next)) return true;
       } else if (ch === '&') {
-        const ref = /^&[A-Za-z]+;/.exec(s.slice(j));
+        const ref = /^&[A-Za-z]+;/.exec(s.slice(j, j + 40));
         if (!ref) return false;
         j += ref[0].length;
       } else return false;
@@ -123,7 +120,7 @@ const findProtocol: Finder = (m) => {
       i++;
       continue;
     }
-    if (`!"&')*,.:;<?]_~`.includes(ch) && ch !== '') {
+    if (ch !== '' && `!"&')*,.:;<?]_~`.includes(ch)) {
       if (trailAt(i)) break;
       if (ch === ')') close++;
       i++;
@@ -132,12 +129,10 @@ const findProtocol: Finder = (m) => {
     if (ch === '' || WHITESPACE.test(ch)) break;
     i++;
   }
-  const text = s.slice(m.index, i);
-  return { url: text, text, length: text.length };
-};
+  return i;
+}
 
 const FINDERS: [RegExp, Finder][] = [
-  [PROTOCOL_PATTERN, findProtocol],
   [URL_PATTERN, findUrl],
   [XMPP_PATTERN, findXmpp],
   [MAILTO_PATTERN, findMailto],

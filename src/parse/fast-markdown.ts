@@ -4,7 +4,7 @@ import type StateCore from 'markdown-it/lib/rules_core/state_core.mjs';
 import type StateInline from 'markdown-it/lib/rules_inline/state_inline.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
 import type { AlignType, List, ListItem, Parent, PhrasingContent, Root, RootContent, Table, Text } from 'mdast';
-import { autolinkLiterals, cutFrom } from './autolink-literal.ts';
+import { autolinkLiterals, cutFrom, protocolUrlEnd } from './autolink-literal.ts';
 import { REFERENCE_SCHEME, type MarkdownSource, placeNodes } from './markdown-source.ts';
 
 /**
@@ -60,6 +60,7 @@ md.normalizeLink = (url) => url;
 md.normalizeLinkText = (text) => text;
 md.core.ruler.disable('linkify');
 md.inline.ruler.disable('linkify');
+md.inline.ruler.before('emphasis', 'gfm_autolink', protocolAutolink);
 installPositions(md);
 
 /** Markdown → mdast, every node positioned in file coordinates. */
@@ -117,7 +118,7 @@ function installPositions(parser: MarkdownIt): void {
   }
   parser.inline.State = PositionedState as typeof Base;
 
-  for (const name of ['newline', 'escape', 'backticks', 'strikethrough', 'emphasis', 'link', 'image', 'autolink', 'html_inline', 'entity']) {
+  for (const name of ['gfm_autolink', 'newline', 'escape', 'backticks', 'strikethrough', 'emphasis', 'link', 'image', 'autolink', 'html_inline', 'entity']) {
     const rules = (parser.inline.ruler as unknown as RuleList<(s: StateInline, silent: boolean) => boolean>).__rules__;
     const original = rules.find((r) => r.name === name)!.fn;
     parser.inline.ruler.at(name, (state: StateInline, silent: boolean) => {
@@ -161,6 +162,16 @@ function stamp(rule: string, state: StateInline, first: number, start: number, e
       for (const t of own) setSpan(t, { start: from, end });
       return;
     }
+    case 'gfm_autolink': {
+      // The rule fires at the `:` of `http://`: the link starts at the scheme, already read as text.
+      let from = start;
+      while (from > 0 && /[A-Za-z]/.test(src[from - 1]!)) from--;
+      const [open, text, close] = own;
+      if (open) setSpan(open, { start: from, end, inner: from });
+      if (text) setSpan(text, { start: from, end, pieces: [{ at: 0, length: text.content.length, start: from, end, literal: true }] });
+      if (close) setSpan(close, { start: from, end, inner: end });
+      return;
+    }
     case 'autolink': {
       const [open, text, close] = own;
       if (open) setSpan(open, { start, end, inner: start + 1 });
@@ -187,6 +198,43 @@ function stamp(rule: string, state: StateInline, first: number, start: number, e
     default:
       for (const t of own) setSpan(t, { start, end });
   }
+}
+
+/**
+ * GFM's `http(s)://` literal autolinks, read while tokenizing as micromark does, so that the
+ * `_` and `*` of a URL are not emphasis; `www.` links and e-mail addresses are found after
+ * parsing (autolink-literal.ts).
+ */
+function protocolAutolink(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  const pos = state.pos;
+  if (src.charCodeAt(pos) !== 0x3a || src.charCodeAt(pos + 1) !== 0x2f || src.charCodeAt(pos + 2) !== 0x2f || (state as StateInline & { linkLevel: number }).linkLevel > 0) return false;
+  let from = pos;
+  while (from > 0 && /[A-Za-z]/.test(src[from - 1]!)) from--;
+  const scheme = src.slice(from, pos);
+  if (!/^https?$/i.test(scheme) || !state.pending.endsWith(scheme)) return false;
+  // Inside a `[` not closed yet (a possible link text) micromark links nothing.
+  let open = 0;
+  for (let i = 0; i < from; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === '[') open++;
+    else if (src[i] === ']' && open > 0) open--;
+  }
+  if (open > 0) return false;
+  const end = protocolUrlEnd(src, pos + 3);
+  if (end === undefined) return false;
+  if (!silent) {
+    state.pending = state.pending.slice(0, -scheme.length);
+    const url = src.slice(from, end);
+    const open = state.push('link_open', 'a', 1);
+    open.attrs = [['href', url]];
+    open.markup = 'autolink-literal';
+    const text = state.push('text', '', 0);
+    text.content = url;
+    state.push('link_close', 'a', -1);
+  }
+  state.pos = end;
+  return true;
 }
 
 /** The `]` closing the link label opened at `open` (the link rule has checked it exists). */

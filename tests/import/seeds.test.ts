@@ -6,6 +6,7 @@ import { importDocument, type ImportShape } from '../../src/import/index.ts';
 import { commandProblem, lintImported, proseWords } from '../../src/import/lint.ts';
 import type { SourceFile } from '../../src/model/chapter.ts';
 import { parseSource } from '../../src/parse/index.ts';
+import { fileMarkdown } from '../../src/import/markdown.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import');
 const seed = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -252,7 +253,7 @@ describe('prose made safe for the dialect', () => {
     const doc = 'Warning: à lire\n\n# Titre\n\nLancez ```kubectl proxy``` puis lisez .env[0] et `.lab[` :\n\n---\n\n--\n\nUn `` perdu\n\nclass: pas une propriété\n';
     const { markdown } = importDocument(doc, 'notes', ctx);
     expect(markdown).toBe(
-      '# Titre\n\nWarning: à lire\n\nLancez `kubectl proxy` puis lisez \\.env[0] et `.lab[` :\n\n***\n\n\\--\n\nUn &#96;&#96; perdu\n\nclass\\: pas une propriété\n',
+      '# Titre\n\nWarning: à lire\n\nLancez `kubectl proxy` puis lisez \\.env\\[0] et `.lab[` :\n\n***\n\n\\--\n\nUn &#96;&#96; perdu\n\nclass\\: pas une propriété\n',
     );
     const file = parseSource(markdown, { path: 'doc.md' });
     expect(file.diagnostics).toEqual([]);
@@ -265,5 +266,15 @@ describe('prose made safe for the dialect', () => {
     expect(markdown).toContain('```bash\necho "[x"\n```');
     expect(markdown).not.toContain('.lab[');
     expect(diagnostics.map((d) => d.code)).toEqual(['import/lab-brackets']);
+  });
+});
+
+describe('the Markdown labdeck writes (remark-stringify, the dialect style)', () => {
+  it.each(['002-notes.txt', '003-pdf-text.txt', '004-lab-sheet.txt'])('%s: import → parse → stringify gives the same text', (name) => {
+    const result = importDocument(seed(name), undefined, { source: name, lang: 'fr', imageExists: () => false });
+    expect(fileMarkdown(parseSource(result.markdown, { path: 'out.md' }))).toBe(result.markdown);
+    // The house style: `-` bullets, backtick fences.
+    expect(result.markdown).toMatch(/^- /m);
+    expect(result.markdown).not.toMatch(/^~~~/m);
   });
 });

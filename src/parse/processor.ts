@@ -178,25 +178,32 @@ export function perSlide(entry: PluginEntry): Plugin<[unknown?], Root> {
           const d = error('plugin/failed', data.partPositions[part.data.index]!, `remark plugin \`${entry.name}\` failed on this slide: ${message}`, hint);
           data.partDiagnostics.set(part.data.index, [...(data.partDiagnostics.get(part.data.index) ?? []), d]);
         };
-        const run = (root: Root): Root => {
-          try {
-            const result = (transformer as (t: Root, f: VFile) => unknown)(root, file);
-            if (result instanceof Promise || (result && typeof (result as { then?: unknown }).then === 'function')) {
-              problem('it works asynchronously, which labdeck does not run', 'use a plugin that transforms the tree synchronously');
-              return root;
-            }
-            return result && typeof result === 'object' && (result as Root).type === 'root' ? (result as Root) : root;
-          } catch (e) {
-            problem(e instanceof Error ? e.message : String(e), `fix the slide or remove \`${entry.name}\` from \`plugins:\``);
-            return root;
-          }
-        };
+        const run = (root: Root): Root => runIsolated(transformer, root, file, entry.name, problem);
         const done = run(content);
         if (notes) notes.children = run({ type: 'root', children: notes.children }).children;
         part.children = notes ? [...done.children, notes] : done.children;
       }
     };
   } as Plugin<[unknown?], Root>;
+}
+
+/**
+ * One run of an author's transformer on one tree: the tree it gives back (or the same one,
+ * transformed in place); a throw or a promise is a `problem`, and the tree stays as the plugin
+ * left it. Shared by remark plugins (per slide) and rehype plugins (per fragment).
+ */
+export function runIsolated<T extends { type: string }>(transformer: unknown, tree: T, file: VFile, name: string, problem: (message: string, hint: string) => void): T {
+  try {
+    const result = (transformer as (t: T, f: VFile) => unknown)(tree, file);
+    if (result && typeof (result as { then?: unknown }).then === 'function') {
+      problem('it works asynchronously, which labdeck does not run', 'use a plugin that transforms the tree synchronously');
+      return tree;
+    }
+    return result && typeof result === 'object' && (result as T).type === tree.type ? (result as T) : tree;
+  } catch (e) {
+    problem(e instanceof Error ? e.message : String(e), `fix the slide or remove \`${name}\` from \`plugins:\``);
+    return tree;
+  }
 }
 
 /** `file.data.dialect`, which parseSource sets before parsing. */

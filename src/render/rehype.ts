@@ -6,6 +6,7 @@ import { error, warning } from '../model/diagnostic.ts';
 import type { PluginEntry } from '../model/plugins.ts';
 import type { Position } from '../model/position.ts';
 import { mermaidDiagnostic, mermaidElement, type MermaidSource } from '../mermaid/index.ts';
+import { runIsolated } from '../parse/index.ts';
 import { renderContext, type MarkdownContext } from './context.ts';
 
 /** `data` key of the element remark-rehype leaves where a Mermaid diagram goes. */
@@ -88,17 +89,7 @@ export function isolatedRehype(entry: PluginEntry): Plugin<[unknown?], HastRoot>
       const ctx = renderContext(file);
       const problem = (message: string, hint: string) =>
         ctx.diagnostics.push(error('plugin/failed', ctx.slide ?? { file: ctx.file, line: 1, column: 1 }, `rehype plugin \`${entry.name}\` failed on this slide: ${message}`, hint));
-      try {
-        const result = (transformer as (t: HastRoot, f: VFile) => unknown)(tree, file);
-        if (result && typeof (result as { then?: unknown }).then === 'function') {
-          problem('it works asynchronously, which labdeck does not run', 'use a plugin that transforms the tree synchronously');
-          return tree;
-        }
-        return result && typeof result === 'object' && (result as HastRoot).type === 'root' ? (result as HastRoot) : tree;
-      } catch (e) {
-        problem(e instanceof Error ? e.message : String(e), `fix the slide or remove \`${entry.name}\` from \`plugins:\``);
-        return tree;
-      }
+      return runIsolated(transformer, tree, file, entry.name, problem);
     };
   } as Plugin<[unknown?], HastRoot>;
 }

@@ -1,17 +1,17 @@
-import type { Link, Parent, PhrasingContent, Root, Text } from 'mdast';
+import type { Link, Parent, PhrasingContent, Text } from 'mdast';
 
 /**
  * GFM's literal autolinks (`https://…`, `www.…`, e-mail addresses, `mailto:`, `xmpp:`) found in
- * the text nodes of a tree, as remark-gfm finds them (the rules of mdast-util-gfm-autolink-literal,
+ * the text nodes under some parents (the blocks whose text may hold one), as remark-gfm finds them (the rules of mdast-util-gfm-autolink-literal,
  * which remark-parse applies after micromark), with positions: `offsetAt(text, i)` says where
  * character `i` of a text node's value is in the source.
  */
-export function autolinkLiterals(tree: Root, offsetAt: OffsetAt): void {
-  visitParents(tree, offsetAt);
+export function autolinkLiterals(parents: readonly Parent[], offsetAt: OffsetAt): void {
+  for (const parent of parents) visitParents(parent, offsetAt);
 }
 
 /** Text that may hold a literal autolink: the finders run on it only. */
-const CANDIDATE = /[:@]|www\./i;
+export const CANDIDATE = /:\/\/|mailto:|xmpp:|www\.|@/i;
 
 /** Where character `index` of a text node is in the source (`end`: just after character `index - 1`). */
 export type OffsetAt = (node: Text, index: number, end?: boolean) => number;

@@ -4,7 +4,7 @@ import type StateCore from 'markdown-it/lib/rules_core/state_core.mjs';
 import type StateInline from 'markdown-it/lib/rules_inline/state_inline.mjs';
 import type Token from 'markdown-it/lib/token.mjs';
 import type { AlignType, List, ListItem, Parent, PhrasingContent, Root, RootContent, Table, Text } from 'mdast';
-import { autolinkLiterals, cutFrom, protocolUrlEnd } from './autolink-literal.ts';
+import { autolinkLiterals, CANDIDATE, cutFrom, protocolUrlEnd } from './autolink-literal.ts';
 import { REFERENCE_SCHEME, type MarkdownSource, placeNodes } from './markdown-source.ts';
 
 /**
@@ -39,19 +39,20 @@ interface Piece {
 }
 
 /**
- * What this module notes on markdown-it's tokens (plain properties: far cheaper than WeakMaps
- * on a 2 MB corpus): inline spans, plain-text tokens, and for block tokens the offset where the
- * construct starts (`>`, bullet, text) and where its line starts inside its container.
+ * What this module notes on markdown-it's tokens, in their `meta` field (markdown-it's place for
+ * plugins: a field every token has, so tokens keep one shape, and far cheaper than WeakMaps on a
+ * 2 MB corpus): an inline token's span, a plain-text (pending) token's mark, a block token's start
+ * (`>`, bullet, text) and where its line starts inside its container.
  */
-interface Marked {
-  ldSpan?: Span;
-  ldPending?: boolean;
-  ldStart?: number;
-  ldContainer?: number;
+interface BlockMark {
+  start: number;
+  container: number;
 }
-const spanOf = (t: Token): Span | undefined => (t as Token & Marked).ldSpan;
-const setSpan = (t: Token, span: Span): void => void ((t as Token & Marked).ldSpan = span);
-const marks = (t: Token): Marked => t as Token & Marked;
+const PENDING = { start: -1, end: -1 } as Span;
+const spanOf = (t: Token): Span | undefined => (t.meta === null || t.meta === PENDING ? undefined : (t.meta as Span));
+const setSpan = (t: Token, span: Span): void => void (t.meta = span);
+const isPending = (t: Token): boolean => t.meta === PENDING;
+const blockMark = (t: Token): BlockMark | undefined => (t.meta as BlockMark | null) ?? undefined;
 
 // Bare URLs are found afterwards with GFM's rules (autolink-literal.ts), as remark-gfm finds them.
 const md = new MarkdownIt({ html: true, linkify: false, typographer: false });
@@ -71,8 +72,9 @@ export function fastMarkdown(input: MarkdownSource): Root {
   });
   const tokens = md.parse(input.source, { references });
   segments = new Map();
-  const tree = new Converter(input).convert(tokens);
-  autolinkLiterals(tree, offsetAt);
+  const converter = new Converter(input);
+  const tree = converter.convert(tokens);
+  autolinkLiterals(converter.linkCandidates, offsetAt);
   segments = new Map();
   return placeNodes(tree, input);
 }
@@ -95,10 +97,9 @@ function installPositions(parser: MarkdownIt): void {
         if (ok && !silent) {
           for (let i = first; i < state.tokens.length; i++) {
             const t = state.tokens[i]!;
-            const m = marks(t);
-            if (t.map && m.ldStart === undefined) {
-              m.ldStart = state.bMarks[t.map[0]]! + state.tShift[t.map[0]]!;
-              m.ldContainer = state.bMarks[t.map[0]]! + Math.min(state.blkIndent, state.tShift[t.map[0]]!);
+            if (t.map && t.meta === null) {
+              const line = t.map[0];
+              t.meta = { start: state.bMarks[line]! + state.tShift[line]!, container: state.bMarks[line]! + Math.min(state.blkIndent, state.tShift[line]!) } satisfies BlockMark;
             }
           }
         }
@@ -112,7 +113,7 @@ function installPositions(parser: MarkdownIt): void {
   class PositionedState extends Base {
     override pushPending(): Token {
       const token = super.pushPending();
-      marks(token).ldPending = true;
+      token.meta = PENDING;
       return token;
     }
   }
@@ -141,7 +142,7 @@ function stamp(rule: string, state: StateInline, first: number, start: number, e
   const own: Token[] = [];
   for (let i = first; i < state.tokens.length; i++) {
     const t = state.tokens[i]!;
-    if (spanOf(t) === undefined && !marks(t).ldPending) own.push(t);
+    if (t.meta === null) own.push(t);
   }
   const src = state.src;
   switch (rule) {
@@ -168,14 +169,14 @@ function stamp(rule: string, state: StateInline, first: number, start: number, e
       while (from > 0 && /[A-Za-z]/.test(src[from - 1]!)) from--;
       const [open, text, close] = own;
       if (open) setSpan(open, { start: from, end, inner: from });
-      if (text) setSpan(text, { start: from, end, pieces: [{ at: 0, length: text.content.length, start: from, end, literal: true }] });
+      if (text) setSpan(text, { start: from, end });
       if (close) setSpan(close, { start: from, end, inner: end });
       return;
     }
     case 'autolink': {
       const [open, text, close] = own;
       if (open) setSpan(open, { start, end, inner: start + 1 });
-      if (text) setSpan(text, { start: start + 1, end: end - 1, pieces: [{ at: 0, length: text.content.length, start: start + 1, end: end - 1, literal: false }] });
+      if (text) setSpan(text, { start: start + 1, end: end - 1 });
       if (close) setSpan(close, { start, end, inner: end - 1 });
       return;
     }
@@ -257,9 +258,8 @@ function closingBracket(src: string, open: number): number {
 function placePending(state: StateInline): boolean {
   let cursor = 0;
   for (const t of state.tokens) {
-    if (marks(t).ldPending && spanOf(t) === undefined) {
-      setSpan(t, { start: cursor, end: cursor + t.content.length, pieces: [{ at: 0, length: t.content.length, start: cursor, end: cursor + t.content.length, literal: true }] });
-    }
+    // Plain source text: no pieces (literal, one run).
+    if (isPending(t)) setSpan(t, { start: cursor, end: cursor + t.content.length });
     const s = spanOf(t);
     if (s) cursor = t.nesting === 1 && s.inner !== undefined ? s.inner : s.end;
   }
@@ -279,7 +279,7 @@ function joinFragments(state: StateInline): boolean {
     if (t.nesting > 0) level++;
     const next = tokens[curr + 1];
     if (t.type === 'text' && next?.type === 'text') {
-      const joined = next.content === '' ? spanOf(t) : joinSpans(spanOf(t), spanOf(next), t.content.length);
+      const joined = next.content === '' ? spanOf(t) : joinSpans(spanOf(t), spanOf(next), t.content.length, next.content.length);
       next.content = t.content + next.content;
       if (joined) setSpan(next, joined);
     } else {
@@ -291,11 +291,11 @@ function joinFragments(state: StateInline): boolean {
   return true;
 }
 
-function joinSpans(a: Span | undefined, b: Span | undefined, aLength: number): Span {
+function joinSpans(a: Span | undefined, b: Span | undefined, aLength: number, bLength: number): Span {
   // Emphasis leaves the outer delimiter of `**` as an empty text token: it adds nothing.
   if (!a || aLength === 0) return b ?? { start: 0, end: 0 };
   if (!b) return a;
-  const shifted = piecesOf(b, 0).map((p) => ({ ...p, at: p.at + aLength }));
+  const shifted = piecesOf(b, bLength).map((p) => ({ ...p, at: p.at + aLength }));
   return { start: a.start, end: b.end, pieces: [...piecesOf(a, aLength), ...shifted] };
 }
 
@@ -339,6 +339,10 @@ class Converter {
   readonly #lineStarts: number[];
   readonly #stack: Draft[];
   readonly #root: Root = { type: 'root', children: [] };
+  /** Blocks whose text may hold a literal autolink (`:`, `@`, `www.`): the only ones searched. */
+  readonly linkCandidates: Parent[] = [];
+  /** Where each table cell's text is in the source. */
+  readonly #cells = new Map<Draft, Cell>();
   /** Where each list item's bullet ends: an empty item ends there. */
   readonly #markerEnds = new Map<Draft, number>();
   /** Cells of the row being read, as remark places them, and how many were used. */
@@ -373,7 +377,7 @@ class Converter {
 
   #token(token: Token): void {
     const [first = 0, last = first + 1] = token.map ?? [];
-    const start = marks(token).ldStart ?? this.#lineStarts[first] ?? 0;
+    const start = blockMark(token)?.start ?? this.#lineStarts[first] ?? 0;
     switch (token.type) {
       case 'paragraph_open':
         this.#open({ type: 'paragraph', children: [] }, start);
@@ -418,7 +422,7 @@ class Converter {
         // markdown-it pads short rows with empty cells: at the end of the row.
         const end = this.#stack[this.#stack.length - 1]?.position?.end.offset ?? 0;
         this.#open({ type: 'tableCell', children: [] } as unknown as Draft, cell?.start ?? end, cell?.end ?? end);
-        (this.#top() as Draft & { cell?: Cell }).cell = cell ?? { start: end, end, content: end, pieces: [] };
+        this.#cells.set(this.#top(), cell ?? { start: end, end, content: end, pieces: [] });
         break;
       }
       case 'paragraph_close':
@@ -453,7 +457,7 @@ class Converter {
       }
       case 'code_block':
         // Indented code starts at its line, indentation included.
-        this.#leaf({ type: 'code', lang: null, meta: null, value: token.content.replace(/\n$/, '') } as RootContent, marks(token).ldContainer ?? start, this.#lastContentEnd(first, last));
+        this.#leaf({ type: 'code', lang: null, meta: null, value: token.content.replace(/\n$/, '') } as RootContent, blockMark(token)?.container ?? start, this.#lastContentEnd(first, last));
         break;
       case 'html_block':
         this.#leaf({ type: 'html', value: token.content.replace(/\n$/, '') } as RootContent, start, this.#lastContentEnd(first, last));
@@ -509,12 +513,10 @@ class Converter {
     const content = token.content;
     const src = this.#input.source;
     if (parent.type === 'tableCell') {
-      const cell = (parent as Draft & { cell?: Cell }).cell;
-      delete (parent as Draft & { cell?: Cell }).cell;
+      const cell = this.#cells.get(parent);
       return cell && cell.pieces.length > 0 ? cell.pieces : [{ at: 0, start: cell?.content ?? 0 }];
     }
     const [first = 0] = token.map ?? [];
-    const lines = content.split('\n');
     if (parent.type === 'heading' && token.map && token.map[1] - token.map[0] === 1 && src[parentStart(parent)] === '#') {
       // ATX: the text after the opening #s, before any closing sequence.
       const open = parentStart(parent);
@@ -524,27 +526,32 @@ class Converter {
       return [{ at: 0, start: at }];
     }
     const map: LineMap = [];
-    let at = 0;
-    for (let k = 0; k < lines.length; k++) {
-      const line = lines[k]!;
+    // Line by line, without cutting the text: each line of it is a suffix of its source line.
+    for (let k = 0, at = 0; at <= content.length; k++) {
+      const nl = content.indexOf('\n', at);
+      const lineEnd = nl === -1 ? content.length : nl;
+      const length = lineEnd - at;
       const lineStart = this.#lineStarts[first + k] ?? src.length;
       let end = this.#lineEndRaw(first + k);
       // The inline text is trimmed at its end: so is its last line.
-      if (k === lines.length - 1) while (end > lineStart && (src[end - 1] === ' ' || src[end - 1] === '\t')) end--;
-      let offset = end - line.length;
-      if (offset < lineStart || !src.startsWith(line, offset)) {
+      if (nl === -1) while (end > lineStart && (src[end - 1] === ' ' || src[end - 1] === '\t')) end--;
+      let offset = end - length;
+      if (offset < lineStart || !sameText(src, offset, content, at, lineEnd)) {
         // A tab of the indentation was partly expanded to spaces: the rest is a suffix still.
-        const bare = line.replace(/^ +/, '');
-        offset = src.startsWith(bare, end - bare.length) ? end - line.length : lineStart;
+        let bare = at;
+        while (bare < lineEnd && content[bare] === ' ') bare++;
+        offset = sameText(src, end - (lineEnd - bare), content, bare, lineEnd) ? end - length : lineStart;
       }
       map.push({ at, start: offset });
-      at += line.length + 1;
+      if (nl === -1) break;
+      at = nl + 1;
     }
     return map;
   }
 
   #inline(token: Token): void {
     const parent = this.#top();
+    if (CANDIDATE.test(token.content)) this.linkCandidates.push(parent);
     const toSource = sourceMapper(this.#lineMap(token, parent));
     parent.children.push(...(new InlineConverter(token, toSource, this.#input).convert() as never[]));
     const position = parent.position!;
@@ -592,6 +599,13 @@ function cellsOf(src: string, from: number, to: number): Cell[] {
     cells.push({ start, end, content: a, pieces });
   }
   return cells;
+}
+
+/** Whether `a` holds `b`'s characters [from, to) at `offset`. */
+function sameText(a: string, offset: number, b: string, from: number, to: number): boolean {
+  if (offset < 0 || offset + (to - from) > a.length) return false;
+  for (let i = from; i < to; i++) if (a.charCodeAt(offset + i - from) !== b.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Inline text offset → source offset, through the line map. */
@@ -644,36 +658,47 @@ class InlineConverter {
     this.#kids().push(node);
   }
 
-  /** Appends to the last text node when there is one, noting where each run comes from. */
-  #text(value: string, start: number, end: number, pieces: Piece[]): void {
+  /**
+   * Appends to the last text node when there is one. Where each run of its value comes from is
+   * noted only when the value is not the source text from its start (escapes, entities, runs
+   * on several lines): the common case costs nothing (`offsetAt` counts from the start).
+   * `pieces` undefined: the value is the source from `start` on, character for character.
+   */
+  #text(value: string, start: number, end: number, pieces?: Piece[]): void {
     // Emphasis leaves the unused half of a `**` delimiter as an empty text token.
     if (value === '') return;
     const kids = this.#kids();
     const last = kids[kids.length - 1];
-    let node: Text;
-    let list: Piece[];
     if (last?.type === 'text') {
-      node = last;
-      node.position!.end.offset = end;
-      list = segments.get(node)!;
-    } else {
-      node = { type: 'text', value: '' };
-      setOffsets(node, start, end);
-      kids.push(node);
-      segments.set(node, (list = []));
+      const position = last.position!;
+      let list = segments.get(last);
+      if (!list && !pieces && start === position.end.offset && end - start === value.length) {
+        position.end.offset = end;
+        last.value += value;
+        return;
+      }
+      if (!list) segments.set(last, (list = [{ at: 0, length: last.value.length, start: position.start.offset!, end: position.end.offset!, literal: true }]));
+      const at = last.value.length;
+      if (pieces) for (const p of pieces) list.push({ at: p.at + at, length: p.length, start: p.start, end: p.end, literal: p.literal });
+      else list.push({ at, length: value.length, start, end, literal: end - start === value.length });
+      position.end.offset = end;
+      last.value += value;
+      return;
     }
-    const at = node.value.length;
-    for (const p of pieces) list.push({ at: p.at + at, length: p.length, start: p.start, end: p.end, literal: p.literal });
-    node.value += value;
+    const node: Text = { type: 'text', value };
+    setOffsets(node, start, end);
+    kids.push(node);
+    if (pieces) segments.set(node, pieces);
+    else if (end - start !== value.length) segments.set(node, [{ at: 0, length: value.length, start, end, literal: false }]);
   }
 
-  /** A token's pieces, in source offsets. */
-  #pieces(t: Token, s: Span): Piece[] {
-    const out = piecesOf(s, t.content.length).slice();
-    for (let i = 0; i < out.length; i++) {
-      const p = out[i]!;
+  /** A token's pieces, in source offsets; undefined when it is plain source text. */
+  #pieces(t: Token, s: Span): Piece[] | undefined {
+    if (!s.pieces || (s.pieces.length === 1 && s.pieces[0]!.literal)) return undefined;
+    const out: Piece[] = [];
+    for (const p of piecesOf(s, t.content.length)) {
       const start = this.#toSource(p.start);
-      out[i] = { at: p.at, length: p.length, start, end: p.literal ? start + p.length : this.#toSource(p.end), literal: p.literal };
+      out.push({ at: p.at, length: p.length, start, end: p.literal ? start + p.length : this.#toSource(p.end), literal: p.literal });
     }
     return out;
   }
@@ -702,7 +727,7 @@ class InlineConverter {
           // The line ending is the text's; the next line's indentation is not, nor the spaces
           // before it (a text starting there starts at the line ending).
           const nl = src(lineEndIn(content, s.start));
-          this.#text('\n', nl, nl + 1, [{ at: 0, length: 1, start: nl, end: nl + 1, literal: true }]);
+          this.#text('\n', nl, nl + 1);
           break;
         }
         case 'hardbreak':

@@ -26,15 +26,40 @@ export class LineIndex {
   }
 
   lineColumn(offset: number): { line: number; column: number } {
+    const index = this.#lineOf(offset);
+    return { line: index + 1, column: this.#column(index, offset) };
+  }
+
+  /** Sets a unist point's offset, line and column in place (no allocation: every node has two). */
+  place(point: { line: number; column: number; offset?: number | undefined }, offset: number): void {
+    const index = this.#lineOf(offset);
+    point.line = index + 1;
+    point.column = this.#column(index, offset);
+    point.offset = offset;
+  }
+
+  #last = 0;
+
+  /** 0-based line of an offset. Callers mostly walk forward: the last line found, or the next, first. */
+  #lineOf(offset: number): number {
+    const starts = this.#starts;
+    const last = this.#last;
+    if (offset >= starts[last]!) {
+      if (last + 1 >= starts.length || offset < starts[last + 1]!) return last;
+      if (last + 2 >= starts.length || offset < starts[last + 2]!) return (this.#last = last + 1);
+    }
     let lo = 0;
-    let hi = this.#starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.#starts[mid] ?? 0) <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const line = lo + 1;
-    return { line, column: offset - (this.#starts[lo] ?? 0) + 1 + (line >= this.firstIndentedLine ? this.indent : 0) };
+    return (this.#last = lo);
+  }
+
+  #column(index: number, offset: number): number {
+    return offset - this.#starts[index]! + 1 + (index + 1 >= this.firstIndentedLine ? this.indent : 0);
   }
 
   position(file: string, offset: number): Position {

@@ -27,13 +27,8 @@ export function placeNodes(tree: Root, input: MarkdownSource): Root {
   const walk = (node: Nodes) => {
     const p = node.position;
     if (p) {
-      for (const point of [p.start, p.end]) {
-        const offset = input.start + (point.offset ?? 0);
-        const lc = input.lines.lineColumn(offset);
-        point.line = lc.line;
-        point.column = lc.column;
-        point.offset = offset;
-      }
+      input.lines.place(p.start, input.start + (p.start.offset ?? 0));
+      input.lines.place(p.end, input.start + (p.end.offset ?? 0));
     }
     if ('children' in node) for (const child of node.children) walk(child as Nodes);
   };

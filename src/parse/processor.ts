@@ -54,6 +54,8 @@ export interface DialectFileData {
   /** The file's text (line offset of inline Markdown included): what positions index. */
   text: string;
   path: string;
+  /** Set when an `@@INCLUDE[…]` brought text in (it may hold deck macros the file does not). */
+  included?: boolean;
   /** Problems found while processing (lexer, includes, plugins). */
   diagnostics: Diagnostic[];
   /** Problems of one slide piece, by part index (a plugin that failed on it). */
@@ -81,7 +83,11 @@ export function remarkDialect(this: Processor, options: { markdown: MarkdownSett
 /** `@@INCLUDE[path]` in text, code and HTML of the slides (not the notes), replaced by the file. */
 export function remarkIncludes(): (tree: Root, file: VFile) => void {
   return (tree, file) => {
-    const { readInclude, lines, path, text } = dialectData(file);
+    const data = dialectData(file);
+    const { readInclude, lines, path, text } = data;
+    // Most files include nothing: no walk then.
+    if (!text.includes('@@INCLUDE[')) return;
+    data.included = true;
     const walk = (node: Nodes) => {
       if (node.type === 'slideNotes') return;
       if ((node.type === 'code' || node.type === 'text' || node.type === 'html') && node.value.includes('@@INCLUDE[')) {
@@ -107,7 +113,8 @@ export function remarkIncludes(): (tree: Root, file: VFile) => void {
  */
 export function remarkDeckMacros(): (tree: Root, file: VFile) => void {
   return (tree, file) => {
-    const { lines, text } = dialectData(file);
+    const { lines, text, included } = dialectData(file);
+    if (!included && !text.includes('@@')) return;
     const visit = (parent: Parent) => {
       if (parent.type === 'slideNotes') return;
       let changed = false;
@@ -222,10 +229,11 @@ export function dialectProcessor(settings: MarkdownSettings, key = settingsKey(s
   const diagnostics: Diagnostic[] = [];
   let processor = unified().use(remarkDialect, { markdown: settings.markdown }) as unknown as Processor<Root, Root, Root>;
   if (settings.markdown === 'remark') processor = processor.use(remarkGfm) as never;
+  // Includes and deck macros first: the authors' plugins see the slides as they will show.
+  processor = processor.use(remarkIncludes).use(remarkDeckMacros) as never;
   for (const entry of settings.remarkPlugins) {
     processor = processor.use(watchSyntax(entry, settings, diagnostics), ...(entry.options === undefined ? [] : [entry.options])) as never;
   }
-  processor = processor.use(remarkIncludes).use(remarkDeckMacros) as never;
   processor.freeze();
   hit = { processor, diagnostics };
   if (processors.size > 50) processors.clear();

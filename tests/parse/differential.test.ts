@@ -31,7 +31,7 @@ function expectSame(files: string[]): void {
 describe('the fast parser agrees with remark-parse', () => {
   it('on the seed decks (content/)', () => {
     expectSame(markdownFiles(join(REPO, 'content')));
-  });
+  }, 60_000);
 
   it('on the container.training-shaped fixture', () => {
     expectSame(markdownFiles(join(REPO, 'tests/fixtures/container-training')));
@@ -41,7 +41,7 @@ describe('the fast parser agrees with remark-parse', () => {
   if (!real) console.log('differential test: LABDECK_CONTAINER_TRAINING is not set, the real container.training checkout is skipped');
   it.skipIf(!real)('on a real container.training checkout (LABDECK_CONTAINER_TRAINING)', () => {
     expectSame(markdownFiles(join(real!, 'slides')));
-  });
+  }, 300_000);
 
   it('on random mixes of the dialect and the CommonMark/GFM constructs it uses', () => {
     fc.assert(
@@ -51,7 +51,7 @@ describe('the fast parser agrees with remark-parse', () => {
       }),
       { numRuns: 250 },
     );
-  });
+  }, 120_000);
 });
 
 /* Random documents: slides of blocks, blocks of inline constructs, as the corpus writes them. */

@@ -41,6 +41,8 @@ export interface MarkdownContext {
   diagrams?: { result(source: MermaidSource): MermaidResult | undefined };
   /** The unified pipeline mdast → hast → HTML of the deck (with its rehype plugins); default: labdeck's own. */
   pipeline?: FragmentPipeline;
+  /** What the fragment being converted holds for labdeck's rehype plugins (they skip a fragment without). */
+  pending?: { diagrams: number; code: number };
   /** Where the slide being converted starts: a plugin that fails is reported there. */
   slide?: Position;
 }
@@ -63,6 +65,8 @@ export const newRenderSession = (): RenderSession => ({ unknownLangs: new Set() 
 /** A unified processor from a slide's mdast to HTML: remark-rehype, rehype plugins, rehype-stringify. */
 export interface FragmentPipeline {
   toHtml(tree: Root, file: VFile): string;
+  /** How many authors' rehype plugins it runs. */
+  plugins: number;
 }
 
 declare module 'vfile' {

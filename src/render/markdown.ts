@@ -122,6 +122,7 @@ export function fragmentHtml(tree: Root, ctx: MarkdownContext): string {
   }
   const problems = ctx.diagnostics.length;
   ctx.showedImage = false;
+  ctx.pending = { diagrams: 0, code: 0 };
   const html = (ctx.pipeline ?? fragmentPipeline([])).toHtml(tree, renderFile(ctx));
   if (key !== undefined && ctx.diagnostics.length === problems && !ctx.showedImage) rendered.set(tree, { key, html });
   return html;
@@ -141,6 +142,7 @@ export function fragmentPipeline(rehypePlugins: readonly PluginEntry[]): Fragmen
   for (const entry of rehypePlugins) processor = processor.use(isolatedRehype(entry), ...(entry.options === undefined ? [] : [entry.options])) as never;
   const frozen = processor.use(rehypeHighlight).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
   pipeline = {
+    plugins: rehypePlugins.length,
     toHtml(tree, file) {
       const hast = frozen.runSync(tree as never, file);
       return String(frozen.stringify(hast as never, file));
@@ -150,9 +152,16 @@ export function fragmentPipeline(rehypePlugins: readonly PluginEntry[]): Fragmen
   return pipeline;
 }
 
+const renderFiles = new WeakMap<MarkdownContext, VFile>();
+
+/** The vfile the fragments of one slide are rendered with: it carries the slide's context. */
 function renderFile(ctx: MarkdownContext): VFile {
-  const file = new VFile({ path: ctx.file });
-  file.data.render = ctx;
+  let file = renderFiles.get(ctx);
+  if (!file) {
+    file = new VFile({ path: ctx.file });
+    file.data.render = ctx;
+    renderFiles.set(ctx, file);
+  }
   return file;
 }
 
@@ -232,6 +241,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
 
   // A diagram is drawn by the pipeline's Mermaid plugin (pipeline.ts): here it only leaves its source.
   const diagram = (state: State, node: Code | Html, source: MermaidSource): Element => {
+    if (ctx.pending) ctx.pending.diagrams++;
     const element: Element = { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [], data: { [MERMAID_DATA]: source } as Element['data'] };
     state.patch(node, element);
     return element;
@@ -241,6 +251,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
   const code = (state: State, node: Code): ElementContent => {
     const mermaid = mermaidSource(node);
     if (mermaid) return diagram(state, node, mermaid);
+    if (ctx.pending) ctx.pending.code++;
     return defaultHandlers.code(state, { ...node, lang: (node.lang ?? '').trim() || null, value: substituteValues(node.value, values) });
   };
 

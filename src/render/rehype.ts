@@ -40,6 +40,7 @@ const at = (ctx: MarkdownContext, node: { position?: Element['position'] }): Pos
 export function rehypeMermaid(): (tree: HastRoot, file: VFile) => void {
   return (tree, file) => {
     const ctx = renderContext(file);
+    if (ctx.pending?.diagrams === 0) return;
     replaceElements(tree, (el) => {
       const source = (el.data as Record<string, unknown> | undefined)?.[MERMAID_DATA] as MermaidSource | undefined;
       if (!source) return undefined;
@@ -59,6 +60,8 @@ export function rehypeMermaid(): (tree: HastRoot, file: VFile) => void {
 export function rehypeHighlight(): (tree: HastRoot, file: VFile) => void {
   return (tree, file) => {
     const ctx = renderContext(file);
+    // No fence in the slide and no author's plugin that could have made one: nothing to colour.
+    if (ctx.pending?.code === 0 && (ctx.pipeline?.plugins ?? 0) === 0) return;
     replaceElements(tree, (el) => {
       if (el.tagName !== 'pre' || el.children.length !== 1) return undefined;
       const code = el.children[0]!;

@@ -16,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version(), '-V, --version', 'print the version of labdeck')
     // What a course may read (README: Security); options of every command, written anywhere on the line.
     .option('--allow-read <folder>', 'let the course read this folder outside its repository (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
+    .option('--allow-plugins', "load the remark/rehype plugins decks list (plugins:) from the course's node_modules: this runs the course's own code (also LABDECK_ALLOW_PLUGINS=1)")
     .option('--max-file-size <size>', `largest course text file read (default ${formatSize(DEFAULT_MAX_FILE_SIZE)}), e.g. 8MB`, (text: string) => {
       const bytes = parseSize(text);
       if (bytes === undefined) throw new InvalidArgumentError('expected a size such as 512KB, 8MB or 1GB');
@@ -30,8 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   for (const register of commands) register(program, setExit);
   let restore = () => {};
   program.hook('preAction', () => {
-    const opts = program.opts<{ allowRead?: string[]; maxFileSize?: number }>();
-    restore = setReadPolicy({ allow: opts.allowRead ?? [], ...(opts.maxFileSize !== undefined ? { maxFileSize: opts.maxFileSize } : {}) });
+    const opts = program.opts<{ allowRead?: string[]; maxFileSize?: number; allowPlugins?: boolean }>();
+    restore = setReadPolicy({ allow: opts.allowRead ?? [], ...(opts.maxFileSize !== undefined ? { maxFileSize: opts.maxFileSize } : {}), ...(opts.allowPlugins ? { allowPlugins: true } : {}) });
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

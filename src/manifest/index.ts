@@ -10,14 +10,14 @@ import { loadDeckMarkdown } from './plugins.ts';
 import { isMarkdownPath, singleFileDeck } from './single-file.ts';
 import { loadLocale, type Locale } from '../shared/locale.ts';
 import { toPosix } from '../shared/paths.ts';
-import type { ReadArea, ReadPolicy, Refusal } from '../shared/sandbox.ts';
+import { readPolicy, type ReadArea, type ReadPolicy, type Refusal } from '../shared/sandbox.ts';
 import { contentRootProblem, courseAreas, isRefusal, manifestArea, refusalDiagnostic, type CourseAreas } from './areas.ts';
 import { assembleDeck, type DeckEntry } from './assemble.ts';
 import { findManifests } from './find.ts';
 import { readTextFile } from './chapter.ts';
 import { GENERATED_STRING_KEYS, type GeneratedStrings } from './generated.ts';
 import { readManifest, type ContentNode, type Manifest } from './manifest.ts';
-import { projectNoteVerbs } from './project.ts';
+import { projectSettings } from './project.ts';
 
 export { readManifest, type Manifest } from './manifest.ts';
 export { anchorFor } from './anchor.ts';
@@ -133,7 +133,14 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
   };
 
   const resolved: ResolvedManifest[] = [];
-  const allowPlugins = options.allowPlugins ?? env.LABDECK_ALLOW_PLUGINS === '1';
+  const allowPlugins = options.allowPlugins ?? ((policy ?? readPolicy()).allowPlugins === true || env.LABDECK_ALLOW_PLUGINS === '1');
+  const project = projectSettings(options.projectDir ?? process.cwd(), (abs) => {
+    const text = readTextFile(abs);
+    options.onRead?.(abs, text);
+    return text;
+  });
+  diagnostics.push(...project.diagnostics);
+  const projectMarkdown = { keys: project.markdown, dir: project.dir };
   for (const path of manifestPaths) {
     const absPath = resolve(path);
     const start = { file: path, line: 1, column: 1 };
@@ -174,8 +181,9 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
       diagnostics.push(outside);
       continue;
     }
-    const load = await loadDeckMarkdown(manifest, dirname(absPath), allowPlugins);
-    diagnostics.push(...load.diagnostics);
+    const load = await loadDeckMarkdown({ deck: { keys: manifest, dir: dirname(absPath) }, project: projectMarkdown }, allowPlugins);
+    // labdeck.yml's plugins are each deck's: a problem with them is said once.
+    for (const d of load.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     const settings: MarkdownSettings = { markdown: load.markdown.parser, remarkPlugins: load.markdown.remarkPlugins };
     for (const d of dialectProcessor(settings).diagnostics) if (!diagnostics.includes(d)) diagnostics.push(d);
     resolved.push({ manifest, absPath, root, includeRoot, areas, markdown: load.markdown, settings });
@@ -183,12 +191,6 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
 
   // A verb declared a note anywhere (labdeck.yml, any manifest) is a note in every file: a file
   // is parsed once for all the decks that show it.
-  const project = projectNoteVerbs(options.projectDir ?? process.cwd(), (abs) => {
-    const text = readTextFile(abs);
-    options.onRead?.(abs, text);
-    return text;
-  });
-  diagnostics.push(...project.diagnostics);
   const noteVerbs = new Set([...project.notes, ...resolved.flatMap((rm) => rm.manifest.noteVerbs)]);
   const notesKey = [...noteVerbs].sort().join(' ');
 
@@ -270,6 +272,9 @@ export function courseDiagnostics(course: Course): Diagnostic[] {
 }
 
 const DEFAULT_KEY = settingsKey(DEFAULT_SETTINGS);
+
+const sameDiagnostic = (a: Diagnostic, b: Diagnostic): boolean =>
+  a.code === b.code && a.message === b.message && a.position.file === b.position.file && a.position.line === b.position.line && a.position.column === b.position.column;
 
 /** `[label]: url` at the start of a line: enough to know which labels a course defines. */
 const DEFINITION_LINE = /^ {0,3}\[([^\]\n]+)\]:[ \t]*\S/gm;

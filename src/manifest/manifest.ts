@@ -176,12 +176,15 @@ export function readManifest(text: string, path: string, env: Record<string, str
   return { manifest, diagnostics };
 }
 
+/** How a deck's Markdown is read and rendered, as a manifest, front matter or labdeck.yml writes it. */
+export type MarkdownKeys = Pick<Manifest, 'markdown' | 'plugins' | 'styles' | 'pluginsAt'>;
+
 /** `markdown:`, `plugins:` and `styles:` (labdeck.yml may hold them too, for every deck). */
 export function readMarkdownKeys(
   values: Record<string, YamlNode | null>,
   keyAt: Record<string, Position>,
   pos: (offset: number | undefined) => Position,
-  into: Pick<Manifest, 'markdown' | 'plugins' | 'styles' | 'pluginsAt'>,
+  into: MarkdownKeys,
   diagnostics: Diagnostic[],
 ): void {
   const md = values.markdown;

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { error, type Diagnostic } from '../model/diagnostic.ts';
 import type { DeckMarkdown, PluginEntry } from '../model/plugins.ts';
 import type { Position } from '../model/position.ts';
-import type { Manifest } from './manifest.ts';
+import type { MarkdownKeys, PluginSpec } from './manifest.ts';
 
 /**
  * The course's own package: the nearest folder at or above `from` with a package.json. Plugins
@@ -61,6 +61,14 @@ export interface PluginLoad {
   diagnostics: Diagnostic[];
 }
 
+/** Where a deck's `markdown:`, `plugins:` and `styles:` are written, and the folder each resolves from. */
+export interface MarkdownSources {
+  /** The deck's own (manifest or front matter), from the manifest's folder. */
+  deck: { keys: MarkdownKeys; dir: string };
+  /** labdeck.yml's, for each key the deck does not set (a deck's `plugins:` replaces its list). */
+  project?: { keys: MarkdownKeys; dir: string };
+}
+
 const loaded = new Map<string, Promise<unknown>>();
 
 /**
@@ -68,13 +76,18 @@ const loaded = new Map<string, Promise<unknown>>();
  * only when `allow` says so (`--allow-plugins`, `LABDECK_ALLOW_PLUGINS=1`), never because the
  * course asks (a contributor's pull request is built in CI with secrets).
  */
-export async function loadDeckMarkdown(manifest: Pick<Manifest, 'markdown' | 'plugins' | 'styles' | 'pluginsAt' | 'path'>, manifestDir: string, allow: boolean): Promise<PluginLoad> {
+export async function loadDeckMarkdown(sources: MarkdownSources, allow: boolean): Promise<PluginLoad> {
+  const { deck, project } = sources;
+  // Each list from where it is written: the deck's when it has the key, else labdeck.yml's.
+  const owner = (key: 'plugins' | 'styles') => (deck.keys[key] === undefined && project?.keys[key] !== undefined ? project : deck);
+  const pluginsFrom = owner('plugins');
+  const stylesFrom = owner('styles');
+  const specs: PluginSpec[] = pluginsFrom.keys.plugins ?? [];
+  const styles = stylesFrom.keys.styles ?? [];
   const diagnostics: Diagnostic[] = [];
-  const markdown: DeckMarkdown = { parser: manifest.markdown ?? 'fast', remarkPlugins: [], rehypePlugins: [], styles: [] };
-  const specs = manifest.plugins ?? [];
-  const styles = manifest.styles ?? [];
+  const markdown: DeckMarkdown = { parser: deck.keys.markdown ?? project?.keys.markdown ?? 'fast', remarkPlugins: [], rehypePlugins: [], styles: [] };
   if (specs.length === 0 && styles.length === 0) return { markdown, diagnostics };
-  const at: Position = manifest.pluginsAt ?? specs[0]?.position ?? styles[0]!.position;
+  const at: Position = specs.length > 0 ? (pluginsFrom.keys.pluginsAt ?? specs[0]!.position) : styles[0]!.position;
   if (!allow) {
     diagnostics.push(
       error(
@@ -86,7 +99,7 @@ export async function loadDeckMarkdown(manifest: Pick<Manifest, 'markdown' | 'pl
     );
     return { markdown, diagnostics };
   }
-  const course = coursePackage(manifestDir);
+  const course = coursePackage(pluginsFrom.dir);
   for (const spec of specs) {
     const where = course ? relative(process.cwd(), join(course.dir, 'package.json')) || 'package.json' : undefined;
     if (!course || !course.dependencies.has(spec.name)) {
@@ -111,10 +124,11 @@ export async function loadDeckMarkdown(manifest: Pick<Manifest, 'markdown' | 'pl
       diagnostics.push(error('plugin/load', spec.position, `\`${spec.name}\` could not be loaded: ${(e as Error).message.split('\n')[0]}`, 'check the package installs and exports a unified plugin'));
     }
   }
+  const styleCourse = stylesFrom.dir === pluginsFrom.dir ? course : coursePackage(stylesFrom.dir);
   for (const style of styles) {
     const [first, ...rest] = style.path.split('/');
     const name = first!.startsWith('@') ? `${first}/${rest.shift()}` : first!;
-    const dir = course && course.dependencies.has(name) ? packageDir(course.dir, name) : undefined;
+    const dir = styleCourse && styleCourse.dependencies.has(name) ? packageDir(styleCourse.dir, name) : undefined;
     const file = dir && join(dir, ...rest);
     if (!dir || !file || !file.startsWith(dir + sep) || !existsSync(file)) {
       diagnostics.push(error('plugin/style-missing', style.position, `style sheet \`${style.path}\` not found in the course's node_modules`, `add \`${name}\` to the course's package.json and run npm install`));

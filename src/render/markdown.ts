@@ -239,7 +239,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
     return { type: 'element', tagName: 'a', properties: { href }, children: [{ type: 'text', value: node.path }] };
   };
 
-  // A diagram is drawn by the pipeline's Mermaid plugin (pipeline.ts): here it only leaves its source.
+  // A diagram is drawn by the pipeline's Mermaid plugin (rehype.ts): here it only leaves its source.
   const diagram = (state: State, node: Code | Html, source: MermaidSource): Element => {
     if (ctx.pending) ctx.pending.diagrams++;
     const element: Element = { type: 'element', tagName: 'pre', properties: { className: ['mermaid'] }, children: [], data: { [MERMAID_DATA]: source } as Element['data'] };
@@ -247,7 +247,7 @@ function handlersFor(ctx: MarkdownContext): Handlers {
     return element;
   };
 
-  // Highlighting is the pipeline's shiki plugin (pipeline.ts): here the code, deck values filled in.
+  // Highlighting is the pipeline's shiki plugin (rehype.ts): here the code, deck values filled in.
   const code = (state: State, node: Code): ElementContent => {
     const mermaid = mermaidSource(node);
     if (mermaid) return diagram(state, node, mermaid);

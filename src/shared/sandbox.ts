@@ -10,12 +10,14 @@ import { decodeText, describeNotText } from './text.ts';
  * text files up to a size limit and valid UTF-8.
  */
 
-/** What the command line allows beyond the course (`--allow-read`, `--max-file-size`). */
+/** What the command line allows beyond the course (`--allow-read`, `--max-file-size`, `--allow-plugins`). */
 export interface ReadPolicy {
   /** Absolute folders outside the course that may be read anyway. */
   allow: readonly string[];
   /** Largest text file (manifest, chapter, include) read, in bytes. */
   maxFileSize: number;
+  /** Load (run) the remark/rehype plugins the course lists from its node_modules. */
+  allowPlugins?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;

@@ -77,6 +77,27 @@ describe('single-file decks: front matter holds the manifest keys (gray-matter)'
     expect(frontMatter('---\ntitle: A talk\n---\n\n# Slide\n')).toMatchObject({ yaml: 'title: A talk\n' });
   });
 
+  it('`labdeck build talk.md` whose first slide starts with `key: value` lines: properties of that slide, not front matter', async () => {
+    const dir = contentTree({
+      'title.md': 'title: not front matter\n\n# Slide\n\n---\n\n## Next\n',
+      'props.md': '---\nclass: title\nname: intro\n---\n\n## Second\n',
+    });
+    const course = await loadCourse([join(dir, 'title.md'), join(dir, 'props.md')], { env: {} });
+    expect(course.diagnostics).toEqual([]);
+    const [title, props] = course.decks;
+    // No front matter: the deck is titled by its file, the `title:` line stays the slide's.
+    expect(title!.values.title).toBe('title');
+    const first = title!.slides.filter((s) => s.kind === 'author');
+    expect(first.map((s) => `${s.position.line} ${s.title?.text}`)).toEqual(['1 Slide', '7 Next']);
+    expect(first[0]!.properties).toEqual({ title: 'not front matter' });
+    // `---` then slide properties: an empty first slide, then the `class: title` one (remark.js's cut).
+    expect(props!.values.title).toBe('props');
+    const slides = props!.slides.filter((s) => s.kind === 'author');
+    expect(slides.map((s) => s.position.line)).toEqual([1, 2, 6]);
+    expect(slides[1]!.classes).toEqual(['title']);
+    expect(slides[1]!.name).toBe('intro');
+  });
+
   it('in a deck of a manifest, a file starting like front matter is read as slides, as remark.js reads it', async () => {
     const dir = contentTree({
       'decks/deck.yml': 'title: Deck\nroot: ..\nexclude: [self-paced]\ncontent:\n- en/a.md\n',

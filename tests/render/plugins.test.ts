@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../src/build/site.ts';
 import { main } from '../../src/cli/main.ts';
+import { loadCourse } from '../../src/manifest/index.ts';
+import type { Diagnostic } from '../../src/model/diagnostic.ts';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 import { authorSections, sectionsOf } from './helpers.ts';
 
@@ -27,6 +29,35 @@ function course(manifestExtra: string, chapter: string, extraFiles: Record<strin
   }
   return dir;
 }
+
+/** A transform-only remark plugin (no syntax: it works with the fast parser) that throws on `boom`. */
+const REMARK_BOOM = `export default function remarkBoom() {
+  return (tree) => {
+    const text = JSON.stringify(tree);
+    if (text.includes('boom')) throw new Error('cannot handle boom');
+    tree.children.push({ type: 'paragraph', children: [{ type: 'text', value: 'checked by remark-boom' }] });
+  };
+}
+`;
+const BOOM_PACKAGE = {
+  'node_modules/remark-boom/package.json': JSON.stringify({ name: 'remark-boom', type: 'module', exports: './index.js' }),
+  'node_modules/remark-boom/index.js': REMARK_BOOM,
+};
+
+/** The CLI in-process, its output kept quiet: the exit code. */
+async function quietMain(argv: string[]): Promise<number> {
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return await main(argv);
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+  }
+}
+
+const where = (d: Diagnostic) => `${d.position.file}:${d.position.line}`;
 
 const MATH_MANIFEST = 'markdown: remark\nplugins:\n- remark-math\n- [rehype-katex, { output: html }]\nstyles:\n- katex/dist/katex.min.css\n';
 const EULER = '# Maths\n\n---\n\n## Euler\n\nInline $e^{i\\pi} + 1 = 0$, and displayed:\n\n$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$\n';
@@ -77,22 +108,12 @@ describe("authors' plugins, from the course's own node_modules", () => {
   });
 
   it('a plugin that throws is a diagnostic naming it and the slide; the other slides build (fast parser, transform plugin)', async () => {
-    // A transform-only plugin (no syntax): it works with the fast parser.
-    const plugin = `export default function remarkBoom() {
-  return (tree) => {
-    const text = JSON.stringify(tree);
-    if (text.includes('boom')) throw new Error('cannot handle boom');
-    tree.children.push({ type: 'paragraph', children: [{ type: 'text', value: 'checked by remark-boom' }] });
-  };
-}
-`;
     const rehype = `export default function rehypeCrash() {
   return (tree) => { if (JSON.stringify(tree).includes('crash')) throw new Error('crashed on purpose'); };
 }
 `;
     const dir = course('plugins:\n- remark-boom\n- rehype-crash\n', '# Chapter\n\n---\n\n## Fine\n\ntext\n\n---\n\n## Bad\n\nboom\n\n---\n\n## Worse\n\ncrash\n', {
-      'node_modules/remark-boom/package.json': JSON.stringify({ name: 'remark-boom', type: 'module', exports: './index.js' }),
-      'node_modules/remark-boom/index.js': plugin,
+      ...BOOM_PACKAGE,
       'node_modules/rehype-crash/package.json': JSON.stringify({ name: 'rehype-crash', type: 'module', main: 'index.js' }),
       'node_modules/rehype-crash/index.js': rehype,
     }, ['remark-boom', 'rehype-crash']);
@@ -109,23 +130,46 @@ describe("authors' plugins, from the course's own node_modules", () => {
     expect(bad).toContain('remark plugin `remark-boom` failed on this slide');
   });
 
-  it('`labdeck build --allow-plugins` is the switch on the command line', async () => {
+  it('`--allow-plugins` is the switch on the command line, for every command that reads the course (build, lint)', async () => {
     const dir = course(MATH_MANIFEST, EULER);
+    const manifest = join(dir, 'decks/deck.yml');
     const out = `${dir}-site`;
-    const quiet = { stdout: process.stdout.write, stderr: process.stderr.write };
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    let refused: number;
-    let allowed: number;
-    try {
-      refused = await main(['build', join(dir, 'decks/deck.yml'), '--out', out]);
-      allowed = await main(['build', join(dir, 'decks/deck.yml'), '--out', out, '--allow-plugins']);
-    } finally {
-      process.stdout.write = quiet.stdout;
-      process.stderr.write = quiet.stderr;
-    }
-    expect(refused).not.toBe(0);
-    expect(allowed).toBe(0);
+    expect(await quietMain(['build', manifest, '--out', out])).not.toBe(0);
+    expect(await quietMain(['build', manifest, '--out', out, '--allow-plugins'])).toBe(0);
     expect(readdirSync(out)).toContain('deck.html');
+    // lint builds the decks too: without the switch the deck is refused, with it the deck is clean.
+    expect(await quietMain(['lint', manifest])).not.toBe(0);
+    expect(await quietMain(['--allow-plugins', 'lint', manifest])).toBe(0);
+  });
+
+  it("a single-file deck lists its plugins in front matter; refused at the front matter's line without the switch", async () => {
+    const talk = `---\ntitle: Maths\n${MATH_MANIFEST}---\n\n${EULER}`;
+    const dir = course('', '', { 'talk.md': talk });
+    const refused = await buildSite({ manifests: [join(dir, 'talk.md')], allowPlugins: false });
+    expect(refused.diagnostics.filter((d) => d.code === 'plugin/not-allowed').map(where)).toEqual(['talk.md:4']);
+    const report = await buildSite({ manifests: [join(dir, 'talk.md')], outDir: `${dir}-out`, allowPlugins: true });
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const html = readFileSync(join(`${dir}-out`, 'talk.html'), 'utf8');
+    expect(html).toMatch(/class="mfrac"/);
+    expect(html).toContain('assets/styles/katex/dist/katex.min.css');
+    // The formula's slide keeps its line in the file: front matter lines are counted.
+    const slide = report.course.decks[0]!.slides.find((s) => s.title?.text === 'Euler');
+    expect(slide?.position).toMatchObject({ file: 'talk.md', line: 15 });
+  });
+
+  it("labdeck.yml lists plugins for every deck; a deck's own `plugins:` replaces the list; a refusal is said once, at labdeck.yml's line", async () => {
+    const dir = course('', '# Chapter\n\n---\n\n## Fine\n\ntext\n', {
+      'labdeck.yml': 'directives: { notes: [look] }\nplugins:\n- remark-boom\n',
+      'decks/other.yml': 'title: Other\nroot: ..\nexclude: [self-paced]\nplugins: []\ncontent:\n- en/a.md\n',
+      'decks/third.yml': 'title: Third\nroot: ..\nexclude: [self-paced]\ncontent:\n- en/a.md\n',
+      ...BOOM_PACKAGE,
+    }, ['remark-boom']);
+    const manifests = ['deck', 'other', 'third'].map((m) => join(dir, `decks/${m}.yml`));
+    const refused = await loadCourse(manifests, { env: {}, projectDir: dir, allowPlugins: false });
+    expect(refused.diagnostics.filter((d) => d.code === 'plugin/not-allowed').map(where)).toEqual(['labdeck.yml:2']);
+    const course2 = await loadCourse(manifests, { env: {}, projectDir: dir, allowPlugins: true });
+    expect(course2.diagnostics).toEqual([]);
+    const checked = (id: string) => JSON.stringify(course2.decks.find((d) => d.id === id)!.slides.map((s) => s.fragments.map((f) => f.tree))).includes('checked by remark-boom');
+    expect([checked('deck'), checked('other'), checked('third')]).toEqual([true, false, true]);
   });
 });

@@ -4,7 +4,6 @@ import {
   info,
   isCommandsOnly,
   isConsole,
-  renderSlides,
   textLine,
   scanBlocks,
   type Diagnostic,
@@ -12,6 +11,7 @@ import {
   type ImportContext,
   type ImportResult,
 } from './shared.ts';
+import { renderSlides } from './markdown.ts';
 import { warning } from '../model/diagnostic.ts';
 
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;

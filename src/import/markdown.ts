@@ -6,6 +6,7 @@ import { unified } from 'unified';
 import type { SourceFile } from '../model/chapter.ts';
 import type { DeckLink, DeckVariable, MacroBlock, MacroInline, Slide } from '../model/slide.ts';
 import { parseSource } from '../parse/index.ts';
+import { joinSlides, type DraftSlide } from './shared.ts';
 
 /**
  * Markdown of the dialect, written by remark-stringify. CommonMark's escapes are not enough for
@@ -96,6 +97,14 @@ function slideBody(slide: Slide): string {
  */
 export function normalizeMarkdown(markdown: string): string {
   return fileMarkdown(parseSource(markdown, { path: 'import.md' }));
+}
+
+/**
+ * The Markdown a human reviews afterwards: slides joined with `---`, then read by the dialect's
+ * parser and written again by remark-stringify in the dialect's style.
+ */
+export function renderSlides(slides: readonly DraftSlide[]): string {
+  return normalizeMarkdown(joinSlides(slides));
 }
 
 export type { Nodes };

@@ -5,13 +5,13 @@ import {
   isConsole,
   normalizeTitle,
   OUTLINE_TITLE,
-  renderSlides,
   textLine,
   scanBlocks,
   type DraftSlide,
   type ImportContext,
   type ImportResult,
 } from './shared.ts';
+import { renderSlides } from './markdown.ts';
 
 interface Section {
   heading?: { depth: number; text: string; line: number };

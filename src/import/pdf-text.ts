@@ -2,7 +2,6 @@ import { codeBlock } from './notes.ts';
 import {
   info,
   normalizeTitle,
-  renderSlides,
   textLine,
   scanBlocks,
   type Diagnostic,
@@ -10,6 +9,7 @@ import {
   type ImportContext,
   type ImportResult,
 } from './shared.ts';
+import { renderSlides } from './markdown.ts';
 
 type Para = { kind: 'para'; lines: string[]; line: number } | { kind: 'code'; info: string; lines: string[]; line: number };
 

@@ -1,6 +1,5 @@
 import { diagnostic, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
-import { normalizeMarkdown } from './markdown.ts';
 
 export type { Diagnostic };
 export const info = (code: string, position: Position, message: string, hint?: string): Diagnostic => diagnostic('info', code, position, message, hint);
@@ -31,15 +30,8 @@ export interface DraftSlide {
   body: string[];
 }
 
-/**
- * The Markdown a human reviews afterwards: slides joined with `---`, then read by the dialect's
- * parser and written again by remark-stringify in the dialect's style (markdown.ts).
- */
-export function renderSlides(slides: readonly DraftSlide[]): string {
-  return normalizeMarkdown(joinSlides(slides));
-}
-
-function joinSlides(slides: readonly DraftSlide[]): string {
+/** Slides joined with `---`, blank runs trimmed: what `renderSlides` (markdown.ts) normalises. */
+export function joinSlides(slides: readonly DraftSlide[]): string {
   const out: string[] = [];
   for (const s of slides) {
     const lines: string[] = [];

@@ -4,10 +4,9 @@ import type { Course } from '../model/course.ts';
 import type { Deck, Lang } from '../model/deck.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
 import type { Position } from '../model/position.ts';
-import { DEFAULT_SETTINGS, dialectProcessor, parseSource, normalizeLabel, settingsKey, type MarkdownSettings } from '../parse/index.ts';
+import { DEFAULT_SETTINGS, dialectProcessor, loadRemarkParser, parseSource, normalizeLabel, settingsKey, type MarkdownSettings } from '../parse/index.ts';
 import type { DeckMarkdown } from '../model/plugins.ts';
 import { loadDeckMarkdown } from './plugins.ts';
-import { isMarkdownPath, singleFileDeck } from './single-file.ts';
 import { loadLocale, type Locale } from '../shared/locale.ts';
 import { toPosix } from '../shared/paths.ts';
 import { readPolicy, type ReadArea, type ReadPolicy, type Refusal } from '../shared/sandbox.ts';
@@ -158,7 +157,8 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     let rootRel = '.';
     if (isMarkdownPath(path)) {
       // A single-file deck: its manifest is its front matter, its slides the rest (read from now
-      // on with the front matter blanked, lines kept).
+      // on with the front matter blanked, lines kept). gray-matter is loaded only for these.
+      const { singleFileDeck } = await import('./single-file.ts');
       const deck = singleFileDeck(text, toPosix(basename(absPath)), env);
       slidesOf.set(absPath, deck.slides);
       diagnostics.push(...deck.diagnostics);
@@ -185,6 +185,7 @@ export async function loadCourse(manifestPaths: readonly string[], options: Load
     // labdeck.yml's plugins are each deck's: a problem with them is said once.
     for (const d of load.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     const settings: MarkdownSettings = { markdown: load.markdown.parser, remarkPlugins: load.markdown.remarkPlugins };
+    if (settings.markdown === 'remark') await loadRemarkParser();
     for (const d of dialectProcessor(settings).diagnostics) if (!diagnostics.includes(d)) diagnostics.push(d);
     resolved.push({ manifest, absPath, root, includeRoot, areas, markdown: load.markdown, settings });
   }
@@ -272,6 +273,9 @@ export function courseDiagnostics(course: Course): Diagnostic[] {
 }
 
 const DEFAULT_KEY = settingsKey(DEFAULT_SETTINGS);
+
+/** A Markdown file given where a manifest is expected: a single-file deck. */
+const isMarkdownPath = (path: string): boolean => /\.(md|markdown)$/i.test(path);
 
 const sameDiagnostic = (a: Diagnostic, b: Diagnostic): boolean =>
   a.code === b.code && a.message === b.message && a.position.file === b.position.file && a.position.line === b.position.line && a.position.column === b.position.column;

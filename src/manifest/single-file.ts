@@ -60,6 +60,3 @@ export function singleFileDeck(text: string, path: string, env: Record<string, s
     slides,
   };
 }
-
-/** Whether a path names a Markdown file rather than a manifest. */
-export const isMarkdownPath = (path: string): boolean => /\.(md|markdown)$/i.test(path);

@@ -1,5 +1,4 @@
 import type { Nodes, Parent, PhrasingContent, Root, RootContent } from 'mdast';
-import remarkGfm from 'remark-gfm';
 import { unified, type Plugin, type Processor } from 'unified';
 import { VFile } from 'vfile';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
@@ -10,7 +9,6 @@ import { INCLUDE, DECK_VARIABLE_PATTERN } from './deck-macros.ts';
 import { fastMarkdown } from './fast-markdown.ts';
 import type { LineIndex } from './line-index.ts';
 import type { MarkdownParser } from './markdown-source.ts';
-import { remarkMarkdown } from './remark-markdown.ts';
 
 /**
  * One `---`/`--` piece of a slide in the processor's tree: the root of a parsed file holds these,
@@ -76,7 +74,7 @@ declare module 'vfile' {
  * remark-parse with the processor's syntax extensions with `markdown: 'remark'`).
  */
 export function remarkDialect(this: Processor, options: { markdown: MarkdownSettings['markdown'] }): void {
-  const markdown = options.markdown === 'remark' ? remarkMarkdown(this) : fastMarkdown;
+  const markdown = options.markdown === 'remark' ? remarkParser().remarkMarkdown(this) : fastMarkdown;
   this.parser = (_doc, file) => dialectData(file).parseParts(markdown);
 }
 
@@ -213,6 +211,21 @@ export function runIsolated<T extends { type: string }>(transformer: unknown, tr
   }
 }
 
+/**
+ * remark-parse and remark-gfm (micromark and its extensions): loaded when a deck first needs
+ * them (`markdown: remark`), not at every start of labdeck, which they would slow by ~100 ms.
+ */
+let remark: typeof import('./remark-markdown.ts') | undefined;
+
+export async function loadRemarkParser(): Promise<void> {
+  remark ??= await import('./remark-markdown.ts');
+}
+
+function remarkParser(): typeof import('./remark-markdown.ts') {
+  if (!remark) throw new Error("labdeck: await loadRemarkParser() before parsing with `markdown: 'remark'`");
+  return remark;
+}
+
 /** `file.data.dialect`, which parseSource sets before parsing. */
 export function dialectData(file: VFile): DialectFileData {
   const data = file.data.dialect;
@@ -228,7 +241,7 @@ export function dialectProcessor(settings: MarkdownSettings, key = settingsKey(s
   if (hit) return hit;
   const diagnostics: Diagnostic[] = [];
   let processor = unified().use(remarkDialect, { markdown: settings.markdown }) as unknown as Processor<Root, Root, Root>;
-  if (settings.markdown === 'remark') processor = processor.use(remarkGfm) as never;
+  if (settings.markdown === 'remark') processor = processor.use(remarkParser().remarkGfm) as never;
   // Includes and deck macros first: the authors' plugins see the slides as they will show.
   processor = processor.use(remarkIncludes).use(remarkDeckMacros) as never;
   for (const entry of settings.remarkPlugins) {

@@ -4,6 +4,8 @@ import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { placeNodes, REFERENCE_SCHEME, type MarkdownParser } from './markdown-source.ts';
 
+export { remarkGfm };
+
 /** CommonMark + GFM, as remark-parse with remark-gfm reads it. */
 const gfmProcessor = unified().use(remarkGfm).freeze();
 

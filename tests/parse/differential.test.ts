@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRemarkParser } from '../../src/parse/index.ts';
 import { fileDifferences } from './differential.ts';
 
 /**
@@ -29,6 +30,8 @@ function expectSame(files: string[]): void {
 }
 
 describe('the fast parser agrees with remark-parse', () => {
+  beforeAll(loadRemarkParser);
+
   it('on the seed decks (content/)', () => {
     expectSame(markdownFiles(join(REPO, 'content')));
   }, 60_000);

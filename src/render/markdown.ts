@@ -80,31 +80,31 @@ const deckDependent = new WeakMap<object, boolean>();
 /**
  * Whether a tree's HTML can differ from one deck to another: deck values (`@@…@@`, `@@LINK`),
  * reference definitions, `#` links (targets, dead-link severity), images (copied per deck).
+ * Kept per tree (the decks that share a chapter share its trees), not per node: a WeakMap entry
+ * for every node of a course cost more than the walk.
  */
-function dependsOnDeck(node: Nodes): boolean {
-  let known = deckDependent.get(node);
-  if (known !== undefined) return known;
+function dependsOnDeck(tree: Root): boolean {
+  let known = deckDependent.get(tree);
+  if (known === undefined) deckDependent.set(tree, (known = readsDeck(tree)));
+  return known;
+}
+
+function readsDeck(node: Nodes): boolean {
   switch (node.type as string) {
     case 'deckVariable':
     case 'deckLink':
     case 'linkReference':
     case 'imageReference':
     case 'image':
-      known = true;
-      break;
+      return true;
     case 'link':
-      known = (node as Link).url.startsWith('#') || (node as Link).url.includes('@@');
+      if ((node as Link).url.startsWith('#') || (node as Link).url.includes('@@')) return true;
       break;
     case 'code':
     case 'inlineCode':
-      known = (node as Code).value.includes('@@');
-      break;
-    default:
-      known = false;
+      return (node as Code).value.includes('@@');
   }
-  if (!known && 'children' in node) known = (node.children as Nodes[]).some(dependsOnDeck);
-  deckDependent.set(node, known);
-  return known;
+  return 'children' in node && (node.children as Nodes[]).some(readsDeck);
 }
 
 /**

@@ -18,7 +18,7 @@ import { extractProperties, splitParts, type ExtractedProperties, type RawPart }
 import { DEFAULT_SETTINGS, dialectProcessor, pluginMessages, VFile, type MarkdownSettings, type SlidePart } from './processor.ts';
 
 export { normalizeLabel } from './markdown.ts';
-export { DEFAULT_SETTINGS, dialectProcessor, loadRemarkParser, runIsolated, settingsKey, type MarkdownSettings, type SlideNotes, type SlidePart } from './processor.ts';
+export { DEFAULT_SETTINGS, dialectProcessor, isolatedPlugin, loadRemarkParser, runIsolated, settingsKey, type MarkdownSettings, type SlideNotes, type SlidePart } from './processor.ts';
 export { fastMarkdown } from './fast-markdown.ts';
 
 /** Markdown that lives outside a file (a manifest value such as `chat:`), by the parser's own rules. */

@@ -1,4 +1,5 @@
 import type { Nodes, Parent, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Node as UnistNode } from 'unist';
 import { unified, type Plugin, type Processor } from 'unified';
 import { VFile } from 'vfile';
 import { error, warning, type Diagnostic } from '../model/diagnostic.ts';
@@ -170,26 +171,35 @@ function locate(node: { position?: Root['position']; value: string }, found: str
  * or cannot run synchronously is reported on the slide, named, and the build goes on.
  */
 export function perSlide(entry: PluginEntry): Plugin<[unknown?], Root> {
+  return isolatedPlugin<Root>(entry, (transformer, tree, file) => {
+    const data = dialectData(file);
+    for (const part of tree.children) {
+      if (part.type !== 'slidePart') continue;
+      const content = { type: 'root', children: part.children.filter((c) => c.type !== 'slideNotes') } as Root;
+      const notes = part.children.find((c): c is SlideNotes => c.type === 'slideNotes');
+      const problem = (message: string, hint: string) => {
+        const d = error('plugin/failed', data.partPositions[part.data.index]!, `remark plugin \`${entry.name}\` failed on this slide: ${message}`, hint);
+        data.partDiagnostics.set(part.data.index, [...(data.partDiagnostics.get(part.data.index) ?? []), d]);
+      };
+      const run = (root: Root): Root => runIsolated(transformer, root, file, entry.name, problem);
+      const done = run(content);
+      if (notes) notes.children = run({ type: 'root', children: notes.children }).children;
+      part.children = notes ? [...done.children, notes] : done.children;
+    }
+    return tree;
+  });
+}
+
+/**
+ * An author's plugin, attached as unified attaches it (its options, the processor as `this`),
+ * whose transformer labdeck runs through `run` instead of handing it to unified.
+ */
+export function isolatedPlugin<T extends UnistNode>(entry: PluginEntry, run: (transformer: unknown, tree: T, file: VFile) => T): Plugin<[unknown?], T> {
   return function (this: Processor, ...args: unknown[]) {
     const transformer = (entry.plugin as (...a: unknown[]) => unknown).apply(this, args);
     if (typeof transformer !== 'function') return undefined;
-    return (tree: Root, file: VFile) => {
-      const data = dialectData(file);
-      for (const part of tree.children) {
-        if (part.type !== 'slidePart') continue;
-        const content = { type: 'root', children: part.children.filter((c) => c.type !== 'slideNotes') } as Root;
-        const notes = part.children.find((c): c is SlideNotes => c.type === 'slideNotes');
-        const problem = (message: string, hint: string) => {
-          const d = error('plugin/failed', data.partPositions[part.data.index]!, `remark plugin \`${entry.name}\` failed on this slide: ${message}`, hint);
-          data.partDiagnostics.set(part.data.index, [...(data.partDiagnostics.get(part.data.index) ?? []), d]);
-        };
-        const run = (root: Root): Root => runIsolated(transformer, root, file, entry.name, problem);
-        const done = run(content);
-        if (notes) notes.children = run({ type: 'root', children: notes.children }).children;
-        part.children = notes ? [...done.children, notes] : done.children;
-      }
-    };
-  } as Plugin<[unknown?], Root>;
+    return (tree: T, file: VFile) => run(transformer, tree, file);
+  } as Plugin<[unknown?], T>;
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
 import { toString } from 'hast-util-to-string';
-import type { Plugin, Processor } from 'unified';
+import type { Plugin } from 'unified';
 import type { VFile } from 'vfile';
 import { error, warning } from '../model/diagnostic.ts';
 import type { PluginEntry } from '../model/plugins.ts';
 import type { Position } from '../model/position.ts';
 import { mermaidDiagnostic, mermaidElement, type MermaidSource } from '../mermaid/index.ts';
-import { runIsolated } from '../parse/index.ts';
+import { isolatedPlugin, runIsolated } from '../parse/index.ts';
 import { renderContext, type MarkdownContext } from './context.ts';
 
 /** `data` key of the element remark-rehype leaves where a Mermaid diagram goes. */
@@ -85,14 +85,10 @@ export function rehypeHighlight(): (tree: HastRoot, file: VFile) => void {
  * on with the slide as far as the plugin got.
  */
 export function isolatedRehype(entry: PluginEntry): Plugin<[unknown?], HastRoot> {
-  return function (this: Processor, ...args: unknown[]) {
-    const transformer = (entry.plugin as (...a: unknown[]) => unknown).apply(this, args);
-    if (typeof transformer !== 'function') return undefined;
-    return (tree: HastRoot, file: VFile) => {
-      const ctx = renderContext(file);
-      const problem = (message: string, hint: string) =>
-        ctx.diagnostics.push(error('plugin/failed', ctx.slide ?? { file: ctx.file, line: 1, column: 1 }, `rehype plugin \`${entry.name}\` failed on this slide: ${message}`, hint));
-      return runIsolated(transformer, tree, file, entry.name, problem);
-    };
-  } as Plugin<[unknown?], HastRoot>;
+  return isolatedPlugin<HastRoot>(entry, (transformer, tree, file) => {
+    const ctx = renderContext(file);
+    const problem = (message: string, hint: string) =>
+      ctx.diagnostics.push(error('plugin/failed', ctx.slide ?? { file: ctx.file, line: 1, column: 1 }, `rehype plugin \`${entry.name}\` failed on this slide: ${message}`, hint));
+    return runIsolated(transformer, tree, file, entry.name, problem);
+  });
 }

@@ -12,6 +12,8 @@
  *   whether each image the decks show is a regular file inside the content root. Images are
  *   copied afresh from the course on a hit, so that check is the build's own (ReadArea): an image
  *   replaced since by a link leading outside is a miss, and the build refuses it.
+ * - A build that ran the course's own plugins (`--allow-plugins`) is not stored: what they do
+ *   depends on files the build does not read as inputs.
  * - An entry is `<key>.json` (its body and the body's SHA-256) plus its pages under `pages/`, each
  *   named by the SHA-256 of its bytes. Anything that does not match its checksum, or a body that
  *   does not parse, is a miss: the build runs and writes the entry anew. Never served.
@@ -127,7 +129,7 @@ export async function buildSiteCached(request: CachedBuildRequest): Promise<Cach
   });
   // A diagram left undrawn (no Chromium, a timeout) shows its source: the next build tries again.
   const undrawn = diagrams.stats.diagrams - diagrams.stats.cached - diagrams.stats.drawn;
-  if (report.ok && report.files > 0 && undrawn === 0) {
+  if (report.ok && report.files > 0 && undrawn === 0 && !ranCourseCode(report)) {
     storeEntry(request.cacheDir, entryFile, {
       format: FORMAT,
       key,
@@ -141,6 +143,15 @@ export async function buildSiteCached(request: CachedBuildRequest): Promise<Cach
     }, report.site.pages);
   }
   return { ...report, cache: found.corrupt ? 'corrupt' : 'miss' };
+}
+
+/**
+ * Whether a deck loaded the course's own plugins or style sheets (`--allow-plugins`): their
+ * output depends on code and files in the course's node_modules that are not inputs here, so
+ * such a build is never stored, and every build of it runs in full.
+ */
+function ranCourseCode(report: BuildReport): boolean {
+  return report.course.decks.some((d) => d.markdown !== undefined && d.markdown.remarkPlugins.length + d.markdown.rehypePlugins.length + d.markdown.styles.length > 0);
 }
 
 /** Everything but the course's files that shapes the output. */

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildSiteCached } from '../../src/build/cache.ts';
 import { buildSite } from '../../src/build/site.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadCourse } from '../../src/manifest/index.ts';
@@ -81,6 +82,20 @@ describe("authors' plugins, from the course's own node_modules", () => {
     const fonts = [...css.matchAll(/url\((fonts\/[^)]+)\)/g)].map((m) => m[1]!);
     expect(fonts.length).toBeGreaterThan(10);
     for (const font of fonts) expect(existsSync(join(out, 'assets/styles/katex/dist', font))).toBe(true);
+  });
+
+  it('a build that ran the course\'s plugins is never served from the build cache (their code is not an input); without plugins it is', async () => {
+    const dir = course(MATH_MANIFEST, EULER);
+    const cacheDir = `${dir}-out/cache`;
+    const request = { manifests: [join(dir, 'decks/deck.yml')], outDir: `${dir}-site`, cacheDir, allowPlugins: true, env: {} };
+    expect((await buildSiteCached(request)).cache).toBe('miss');
+    const again = await buildSiteCached(request);
+    expect(again.cache).toBe('miss');
+    expect(readFileSync(join(`${dir}-site`, 'deck.html'), 'utf8')).toMatch(/class="mfrac"/);
+    // The same course without plugins: stored, then served.
+    writeFileSync(join(dir, 'decks/deck.yml'), `title: Plugins\nroot: ..\nexclude: [self-paced]\ncontent:\n- en/a.md\n`);
+    expect((await buildSiteCached(request)).cache).toBe('miss');
+    expect((await buildSiteCached(request)).cache).toBe('hit');
   });
 
   it('runs nothing of the course unless told to: the deck is refused, naming what it would load', async () => {

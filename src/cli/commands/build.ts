@@ -7,7 +7,7 @@ export const registerBuild: RegisterCommand = (program, setExit) => {
   program
     .command('build')
     .description(`Build decks into a static site (default: every manifest in ${DECKS_DIR}/)`)
-    .argument('[manifest...]', 'deck manifests (.yml)')
+    .argument('[manifest...]', 'deck manifests (.yml), or Markdown files with front matter (single-file decks)')
     .option('-o, --out <dir>', 'output folder, replaced as a whole when the build succeeds', 'dist')
     .option('--lenient', 'build even with errors, and show each problem on its slide')
     .option('--missing-translations <how>', 'where a translated deck lacks a slide: show the English one ("english") or leave it out ("omit")', 'english')

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { refuse } from './guard.ts';
+import { refuse, requestUrl } from './guard.ts';
 
 /**
  * Who may do what on `labdeck serve`: the presenter token drives the screens; the audience token
@@ -45,8 +45,7 @@ export class Access {
 
   /** The role of a request, from `?token=` or else the cookie. */
   roleOf(req: IncomingMessage): Role | undefined {
-    const url = new URL(req.url ?? '/', 'http://x');
-    return this.roleOfToken(url.searchParams.get('token')) ?? this.roleOfToken(cookieValue(req, this.cookie));
+    return this.roleOfToken(requestUrl(req)?.searchParams.get('token')) ?? this.roleOfToken(cookieValue(req, this.cookie));
   }
 
   mayPresent(req: IncomingMessage): boolean {
@@ -62,7 +61,8 @@ export class Access {
    * without it; a request that may not see the pages gets 401. True when it answered.
    */
   gate(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
+    if (!url) return false;
     const given = url.searchParams.get('token');
     const role = this.roleOfToken(given);
     if (given !== null && role !== undefined) {

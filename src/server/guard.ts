@@ -17,6 +17,21 @@ export interface Bound {
   allowedHosts?: readonly string[];
 }
 
+/**
+ * The URL a request asks for, read as a path on this server (origin-form). `new URL('//x', base)`
+ * would take `//x` for another host, and throws on `//` or `//%2F`: the request then hung until
+ * the server's timeout. Undefined for what is not a path (`*`, absolute-form): the caller answers 400.
+ */
+export function requestUrl(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://labdeck${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 const isWildcard = (host: string): boolean => host === '0.0.0.0' || host === '::';
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { pipeline } from 'node:stream';
 import { isInside } from '../shared/paths.ts';
+import { requestUrl } from './guard.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -58,9 +59,11 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const base = realOf(resolve(root));
   if (base === undefined) return false;
+  const url = requestUrl(req);
+  if (!url) return false;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Access } from './access.ts';
-import { hostAllowed, refuseUpgrade, sameOrigin, type Bound } from './guard.ts';
+import { hostAllowed, refuseUpgrade, requestUrl, sameOrigin, type Bound } from './guard.ts';
 
 export { tokenMatches } from './access.ts';
 
@@ -76,7 +76,8 @@ export function attachSync(server: Server, options: SyncOptions) {
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!hostAllowed(req.headers.host, options.bound)) return refuseUpgrade(socket, 403, 'unknown Host');
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
+    if (!url) return refuseUpgrade(socket, 400, 'no path');
     if (url.pathname !== SYNC_PATH) return refuseUpgrade(socket, 404);
     if (!sameOrigin(req)) return refuseUpgrade(socket, 403, 'cross-site WebSocket');
     const role = url.searchParams.get('role') === 'present' ? 'present' : 'follow';
@@ -114,8 +115,8 @@ export function attachSync(server: Server, options: SyncOptions) {
 
   /** `GET /labdeck-sync/auth?role=`: lets a page tell a refused token from a server that is down. */
   function onRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== `${SYNC_PATH}/auth`) return false;
+    const url = requestUrl(req);
+    if (url?.pathname !== `${SYNC_PATH}/auth`) return false;
     const allowed = url.searchParams.get('role') === 'present' ? access.mayPresent(req) : access.mayFollow(req);
     res.writeHead(allowed ? 204 : 401, { 'Cache-Control': 'no-store' });
     res.end();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { Access } from './access.ts';
-import { crossSiteWriteProblem, hostAllowed, isLoopback, refuse } from './guard.ts';
+import { crossSiteWriteProblem, hostAllowed, isLoopback, refuse, requestUrl } from './guard.ts';
 import { serveStatic } from './serve-static.ts';
 import { attachSync, type SyncLimits } from './serve-sync.ts';
 
@@ -93,6 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const isRead = (req: IncomingMessage) => req.method === 'GET' || req.method === 'HEAD';
   server.on('request', (req, res) => {
     if (!hostAllowed(req.headers.host, bound)) return refuse(res, 403, `this server does not answer to the Host "${req.headers.host ?? ''}"`);
+    if (!requestUrl(req)) return refuse(res, 400, 'the request names no path on this server');
     if (!isRead(req)) {
       const problem = crossSiteWriteProblem(req);
       if (problem) return refuse(res, 403, problem);

@@ -88,6 +88,16 @@ describe('static files: regular files inside the output folder only', () => {
     expect((await get(s.port, '/pipe.html')).status).toBe(404);
     expect((await get(s.port, '/deck.html')).status).toBe(200);
   });
+
+  it('a path that starts with // is a path of this site, never another host, and is answered at once', async () => {
+    // `new URL('//deck.html', base)` reads deck.html as a host (index served), and throws on `//` or `//%2F`
+    // (the request then hung until the server's timeout: the fuzz test found it).
+    expect(await get(s.port, '//deck.html')).toMatchObject({ status: 200, body: '<h1>the deck</h1>' });
+    for (const path of ['//', '//%2F', '//#x/..']) expect(await get(s.port, path), path).toMatchObject({ status: 200, body: '<h1>index</h1>' });
+    expect((await get(s.port, '//%5c../etcdir/hostname')).status).toBe(404);
+    expect((await upgrade(s.port, '//%2F')).status).toBe(404);
+    expect((await raw(s.port, `OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nConnection: close\r\n\r\n`)).status).toBe(400);
+  });
 });
 
 describe('Host and Origin', () => {

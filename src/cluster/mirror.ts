@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { scriptsDir } from './scripts.ts';
 
 /**
  * The registry mirror's image list (scripts/cluster/images.list): the only images a pod on the
@@ -17,7 +18,7 @@ export interface MirroredImage {
 
 /** LABDECK_IMAGE_LIST, as scripts/cluster/lib.sh reads it, else the list in this package. */
 export function imageListPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LABDECK_IMAGE_LIST ?? fileURLToPath(new URL('../../scripts/cluster/images.list', import.meta.url));
+  return env.LABDECK_IMAGE_LIST ?? join(scriptsDir, 'images.list');
 }
 
 export function readImageList(path = imageListPath()): MirroredImage[] {

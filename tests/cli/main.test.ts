@@ -39,6 +39,12 @@ describe('labdeck --help and --version', () => {
     const r = await spawnCli(['--version']);
     expect(r).toEqual({ status: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
+
+  it("finds the package's own files from its compiled copy (lint reads the mirror's image list)", async () => {
+    // The compiled file lives under node_modules/.cache: a path made from import.meta.url pointed there.
+    const r = await spawnCli(['lint', 'content/decks/kubernetes-en.yml']);
+    expect([r.status, r.stderr + r.stdout]).toEqual([0, expect.stringMatching(/0 errors/)]);
+  });
 });
 
 describe('the compiled CLI follows its sources (bin/compile.js)', () => {

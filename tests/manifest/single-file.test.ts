@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.ts';
 import { loadCourse } from '../../src/manifest/index.ts';
 import { frontMatter } from '../../src/manifest/single-file.ts';
 import { startDev } from '../../src/server/dev.ts';
+import { runCli } from '../cli/run.ts';
 import { contentTree, removeContentTrees } from '../content-tree.ts';
 
 afterAll(removeContentTrees);
@@ -128,6 +129,17 @@ describe('single-file decks: front matter holds the manifest keys (gray-matter)'
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('<title>Kubernetes in 20 minutes</title>');
     expect(html).not.toContain('Pour les curieux');
+  });
+
+  it('`labdeck lint talk.md` lints it as a deck: its front matter is its manifest, not a slide', async () => {
+    const dir = contentTree({ 'talk.md': TALK });
+    const r = await runCli(['lint', join(dir, 'talk.md')]);
+    expect(r.status).toBe(1);
+    // The missing image is found by rendering the deck (line 21), which lint does for decks only.
+    expect(r.stderr).toMatch(/talk\.md:21:1: error: image "nowhere\.png" not found/);
+    expect(r.stderr).toMatch(/^1 decks?, \d+ slides: 1 error/m);
+    expect(r.stderr).not.toMatch(/chapter/);
+    expect(r.stderr).not.toMatch(/front matter|lang: fr/);
   });
 
   it('`labdeck dev talk.md` rebuilds the deck when the file changes', async () => {

@@ -14,6 +14,14 @@ import { imageListPath, readImageList } from '../../cluster/mirror.ts';
 import type { Unit } from '../../verify/step.ts';
 import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type SetExit } from '../shared.ts';
 
+/** The Markdown inputs that open with front matter. gray-matter is loaded only when there are some. */
+async function singleFileDecks(inputs: string[]): Promise<Set<string>> {
+  const markdown = inputs.filter((i) => /\.(md|markdown)$/i.test(i) && existsSync(i));
+  if (markdown.length === 0) return new Set();
+  const { frontMatter } = await import('../../manifest/single-file.ts');
+  return new Set(markdown.filter((i) => frontMatter(readFileSync(i, 'utf8')) !== undefined));
+}
+
 /**
  * Everything `build` would complain about (parse, manifests, rendering), what `verify` would
  * refuse (directive arguments), and what imported material reveals (unknown commands, prompts in
@@ -23,8 +31,11 @@ import { countBySeverity, DECKS_DIR, manifestsOrDefault, printDiagnostics, type 
 export interface LintFlags { strict?: boolean; fixMojibake?: boolean }
 
 export async function lint(inputs: string[], opts: LintFlags, setExit: SetExit): Promise<void> {
-  const chapters = inputs.filter((i) => !/\.ya?ml$/i.test(i));
-  const manifests = chapters.length === inputs.length && inputs.length > 0 ? [] : manifestsOrDefault(inputs.filter((i) => /\.ya?ml$/i.test(i)));
+  // A Markdown file with front matter is a single-file deck (as build and dev read it), not a chapter.
+  const decks = await singleFileDecks(inputs);
+  const isDeck = (i: string) => /\.ya?ml$/i.test(i) || decks.has(i);
+  const chapters = inputs.filter((i) => !isDeck(i));
+  const manifests = chapters.length === inputs.length && inputs.length > 0 ? [] : manifestsOrDefault(inputs.filter(isDeck));
   if (manifests.length === 0 && chapters.length === 0) {
     process.stderr.write(`error: no deck manifest found in ${DECKS_DIR}/\n`);
     setExit(1);

@@ -255,13 +255,14 @@ async function runStep(step: Step, o: EngineOptions, state: { clipboard?: string
     }
     const message =
       e instanceof InterruptedError ? 'interrupted' : e instanceof TimeoutError ? `${describeStep(step)}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    if (!t.closed && !o.signal.aborted) await recover(t, target).catch(() => {});
+    if (!t.closed && !o.signal.aborted) await recover(o, target).catch(() => {});
     return { status: 'failed', message, pane: target, ...(screen !== undefined ? { screen } : {}), ...extra };
   }
 }
 
-/** After a failure, give the pane back a prompt: Ctrl-C, then a fresh shell if that is not enough. */
-async function recover(t: Terminal, pane: string): Promise<void> {
+/** After a failure, give the pane back a prompt: Ctrl-C, then a fresh shell in its place if that is not enough. */
+async function recover(o: EngineOptions, pane: string): Promise<void> {
+  const t = o.terminal;
   const p = t.pane(pane);
   const last = p.markers[p.markers.length - 1];
   if (last?.kind === 'D') return;
@@ -271,7 +272,8 @@ async function recover(t: Terminal, pane: string): Promise<void> {
     const back = await t.waitFor(() => p.markerSince('DX', from), 2000).catch(() => undefined);
     if (back?.kind === 'D') return;
   }
-  await t.respawn(pane);
+  await t.replace(pane);
+  await o.onLayout?.();
 }
 
 function isBusy(p: PaneStream): boolean {
@@ -301,8 +303,7 @@ async function execute(step: Step, o: EngineOptions, state: { clipboard?: string
       if (wasIdle && step.keys.includes('C-d')) {
         const m = await t.waitFor(() => p.markerSince('XD', from), timeout(DEFAULT_TIMEOUTS.input), o.signal).catch(rethrow('the shell did not exit after ^D', pane));
         if (m.kind === 'X') {
-          await t.closePane(pane);
-          if (t.active === pane) await t.respawn(pane, o.signal);
+          await t.closePane(pane, o.signal);
           await o.onLayout?.();
         }
       }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -160,6 +160,47 @@ export class TmuxControl {
     for (const p of this.pending.splice(0)) p.reject(new TmuxCommandError(p.command, `tmux server is gone: ${reason}`));
     this.events.exit?.(reason);
   }
+}
+
+/**
+ * Calls `died` each time the server signals `channel`, which its pane-died hook does once it has
+ * reaped a pane's process (see tmuxConfig). Control mode has no notification for hooks, and a
+ * `wait-for` in the control connection would hold up every command behind it, so a second client
+ * waits. tmux keeps a signal sent while nobody waits, so none is lost between two waits.
+ *
+ * tmux before 3.6 can miss a pane process's SIGCHLD: it sets SIGCHLD to SIG_DFL while libutempter
+ * runs its helper, which it does when a pane's pty closes, and the process may end just then. That
+ * pane then stays unreaped, with no status and no hook, until the server's next SIGCHLD; so the
+ * server is sent one every second, which makes it reap what it missed (and nothing else).
+ * Stops by itself when the server is gone.
+ */
+export function watchPaneDeaths(socket: string, serverPid: number, channel: string, died: () => void): { stop(): void } {
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  const wait = (): void => {
+    if (stopped) return;
+    child = spawn('tmux', ['-L', socket, 'wait-for', channel], { stdio: 'ignore' });
+    child.on('error', () => {});
+    child.on('exit', (code) => {
+      if (stopped || code !== 0) return stop(); // the server is gone (or going)
+      died();
+      wait();
+    });
+  };
+  const reaper = setInterval(() => {
+    try {
+      process.kill(serverPid, 'SIGCHLD');
+    } catch {
+      stop();
+    }
+  }, 1000).unref();
+  const stop = () => {
+    stopped = true;
+    clearInterval(reaper);
+    child?.kill();
+  };
+  wait();
+  return { stop };
 }
 
 /** `%output` escapes bytes below 0x20 and the backslash as `\ooo`; everything else is raw. */

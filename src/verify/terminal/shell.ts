@@ -8,9 +8,13 @@ import { quoteTmux } from './control.ts';
  *
  *   ESC ] 6973 ; S BEL          PS0: a command was read and starts now
  *   ESC ] 6973 ; D ; <status> ; <n> BEL   in PS1: prompt number n is up; the last command exited with status
- *   ESC ] 6973 ; X ; <status> BEL   EXIT trap: the shell itself exits
+ *   ESC ] 6973 ; X ; <status> BEL   EXIT trap: the shell itself exits; it ends once the runner
+ *                                   has answered with a key (EXIT_ACK_KEY)
  */
 export const MARKER_PREFIX = '\x1b]6973;';
+
+/** The key the runner sends a shell that wrote its exit marker, so that it ends. */
+export const EXIT_ACK_KEY = 'Enter';
 
 export interface ShellOptions {
   home: string;
@@ -55,7 +59,10 @@ export const RCFILE = [
   "PS0=$'\\e]6973;S\\a'",
   'HISTFILE=',
   "bind 'set enable-bracketed-paste off' 2>/dev/null",
-  'trap \'printf "\\e]6973;X;%s\\a" "$?"\' EXIT',
+  '# The exit marker is the last thing the shell writes, and the shell waits for the runner to answer',
+  '# it (one key) before it ends: tmux 3.3a drops a pane\'s last output when it reads it in the same turn',
+  '# as it reaps the shell. Not when the marker cannot reach the runner (output or input redirected).',
+  'trap \'__labdeck_s=$?; printf "\\e]6973;X;%s\\a" "$__labdeck_s"; [ -t 0 ] && [ -t 1 ] && read -r -s -n 1 -t 10 __labdeck_s\' EXIT',
   '',
 ].join('\n');
 
@@ -70,13 +77,20 @@ export function launcherScript(bash: string, rcfile: string, env: Record<string,
   return `#!/bin/sh\nexec env -i ${vars.join(' ')} ${quoteSh(bash)} --noprofile --rcfile ${quoteSh(rcfile)} -i\n`;
 }
 
-/** tmux server options: pinned geometry, no status line, dead panes kept so the runner can see how they died. */
+/** The wait-for channel the server signals when a pane's process has ended. */
+export const PANE_DIED_CHANNEL = 'labdeck-pane-died';
+
+/**
+ * tmux server options: pinned geometry, no status line, dead panes kept so the runner can see how
+ * they died, and a signal on PANE_DIED_CHANNEL when one does.
+ */
 export function tmuxConfig(launcher: string, width: number, height: number): string {
   return [
     `set -g default-command ${quoteTmux(launcher)}`,
     'set -g default-terminal tmux-256color',
     'set -g status off',
     'set -g remain-on-exit on',
+    `set-hook -g pane-died 'wait-for -S ${PANE_DIED_CHANNEL}'`,
     'set -g history-limit 50000',
     'set -g escape-time 0',
     `set -g default-size ${width}x${height}`,

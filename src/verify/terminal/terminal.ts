@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { TmuxControl, TmuxCommandError, quoteTmux } from './control.ts';
-import { MARKER_PREFIX, RCFILE, launcherScript, tmuxConfig } from './shell.ts';
+import { TmuxControl, TmuxCommandError, quoteTmux, watchPaneDeaths } from './control.ts';
+import { EXIT_ACK_KEY, MARKER_PREFIX, PANE_DIED_CHANNEL, RCFILE, launcherScript, tmuxConfig } from './shell.ts';
 import { endsInAlternateScreen, renderStream, trimScreen } from './ansi.ts';
 
 export interface Marker {
@@ -50,7 +51,6 @@ export class PaneStream {
       // A prompt drawn again (resize, ^L) repeats its number: not a new completion.
       const redraw = kind === 'D' && Number(seq) <= this.prompts;
       if (kind === 'D') this.prompts = Math.max(this.prompts, Number(seq));
-      if (kind === 'X') this.prompts = 0; // a respawned shell numbers its prompts from 1 again
       if ((kind === 'S' || kind === 'D' || kind === 'X') && !redraw)
         this.markers.push({ kind, offset: this.raw.length, at, ...(status !== undefined ? { status: Number(status) } : {}) });
       s = s.slice(end + 1);
@@ -67,10 +67,9 @@ export class PaneStream {
     return out;
   }
 
-  /** The shell is gone but its EXIT marker was lost with the pty: record the exit tmux saw. */
+  /** tmux reaped the pane's process and no EXIT marker came (killed, `exec`ed away): record the exit tmux saw. */
   died(status: number, at: number): void {
     if (this.markers[this.markers.length - 1]?.kind !== 'X') this.markers.push({ kind: 'X', status, offset: this.raw.length, at });
-    this.prompts = 0;
   }
 
   mark(): Mark {
@@ -108,6 +107,11 @@ export class InterruptedError extends Error {
 export class TerminalGoneError extends Error {}
 export class PaneDeadError extends Error {}
 
+/** tmux names a signal by its number on Linux, by its name (`kill`) where the system has sys_signame. */
+function signalNumber(name: string): number {
+  return /^\d+$/.test(name) ? Number(name) : (osConstants.signals[`SIG${name.toUpperCase()}` as NodeJS.Signals] ?? 0);
+}
+
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -137,6 +141,7 @@ export class Terminal {
   private readonly listeners = new Set<() => void>();
   private gone: string | undefined;
   private inputs = 0;
+  private deaths: { stop(): void } | undefined;
 
   private constructor(
     private readonly control: TmuxControl,
@@ -165,7 +170,11 @@ export class Terminal {
       throw e;
     }
     terminal = new Terminal(control, o);
-    [control.socketPath] = await control.command(`display -p '#{socket_path}'`);
+    const t = terminal;
+    const [server = ''] = await control.command(`display -p '#{pid} #{socket_path}'`);
+    const space = server.indexOf(' ');
+    control.socketPath = server.slice(space + 1);
+    t.deaths = watchPaneDeaths(o.socket, Number(server.slice(0, space)), PANE_DIED_CHANNEL, () => void t.checkDead());
     for (const [pane, text, at] of early) terminal.onOutput(pane, text, at);
     const [first] = await control.command(`display -p '#{pane_id}'`);
     terminal.active = first ?? '%0';
@@ -185,13 +194,18 @@ export class Terminal {
   }
 
   private onOutput(pane: string, chunk: string, at: number): void {
-    const shown = this.pane(pane).push(chunk, at);
+    const p = this.pane(pane);
+    const before = p.markers.length;
+    const shown = p.push(chunk, at);
+    // A shell that wrote its exit marker waits for this key to end (see RCFILE). A dead pane ignores keys.
+    if (p.markerSince('X', { offset: 0, markers: before })) this.control.command(`send-keys -t ${quoteTmux(pane)} ${EXIT_ACK_KEY}`).catch(() => {});
     if (shown) this.options.onOutput?.(pane, shown, at);
     for (const l of [...this.listeners]) l();
   }
 
   private onGone(reason: string): void {
     this.gone = reason;
+    this.deaths?.stop();
     for (const l of [...this.listeners]) l();
   }
 
@@ -245,8 +259,7 @@ export class Terminal {
     const output = await this.control.command(line);
     const newPane = split ? output[0] : undefined;
     if (newPane) await this.ready(newPane, 10_000, signal);
-    const [active] = await this.control.command(`display -p '#{pane_id}'`);
-    if (active) this.active = active;
+    await this.follow();
     return newPane ? { output, newPane } : { output };
   }
 
@@ -266,30 +279,51 @@ export class Terminal {
     return sizes;
   }
 
-  /** Replaces a pane's process with a fresh shell (after a hang or an exit), keeping the pane. */
-  async respawn(pane: string, signal?: AbortSignal): Promise<void> {
-    const p = this.pane(pane);
-    const from = p.mark();
-    await this.control.command(`respawn-pane -k -t ${quoteTmux(pane)}`);
-    await this.waitFor(() => (p.markerSince('D', from) ? true : undefined), 10_000, signal);
-  }
-
-  /** Closes a pane whose shell exited (remain-on-exit keeps it), as tmux would have without that option. */
-  async closePane(pane: string): Promise<void> {
-    // The EXIT trap runs before the shell is gone: killing the pane while tmux is still reaping it
-    // crashed tmux 3.3a under load. Wait until tmux itself sees the pane dead.
-    await this.waitFor(async () => ((await this.control.command(`display -p -t ${quoteTmux(pane)} '#{pane_dead}'`))[0] === '1' ? true : undefined), 5000);
-    const count = (await this.control.command(`list-panes -t ${quoteTmux(pane)} -F '#{pane_id}'`)).length;
-    if (count > 1) {
-      await this.control.command(`kill-pane -t ${quoteTmux(pane)}`);
-      const [active] = await this.control.command(`display -p '#{pane_id}'`);
-      if (active) this.active = active;
+  /**
+   * Puts a fresh shell where `pane` was (after a hang or an exit) and returns the new pane's id;
+   * `active` follows it. A new pane rather than `respawn-pane`: tmux 3.3a keeps a pane's read
+   * offsets across a respawn, and when it read a shell's last output in the same turn as it reaped
+   * the shell (a loaded machine), they pointed past the new, empty buffer and the server crashed on
+   * the new shell's first output. A new pane starts clean; swap-pane gives it the old pane's cell
+   * (index, size, being active), and the old pane goes with the spare window it moved to.
+   */
+  async replace(pane: string, signal?: AbortSignal): Promise<string> {
+    const [fresh] = await this.control.command(`new-window -d -P -F '#{pane_id}'`);
+    if (!fresh) throw new Error('tmux did not name the new pane');
+    try {
+      await this.control.command(`swap-pane -d -s ${quoteTmux(fresh)} -t ${quoteTmux(pane)}`);
+    } catch (e) {
+      await this.control.command(`kill-pane -t ${quoteTmux(fresh)}`).catch(() => {});
+      throw e;
     }
+    await this.control.command(`kill-pane -t ${quoteTmux(pane)}`);
+    await this.follow();
+    await this.ready(fresh, 10_000, signal);
+    return fresh;
   }
 
   /**
-   * Resolves with the first non-undefined value of `check`, evaluated on every output and every
-   * 200 ms (for screen-based checks). Rejects on timeout, abort or when the server goes away.
+   * Closes a pane whose shell exited (remain-on-exit keeps it), as tmux would have without that
+   * option; the last pane gets a fresh shell instead, since a run always has one.
+   */
+  async closePane(pane: string, signal?: AbortSignal): Promise<void> {
+    const count = (await this.control.command(`list-panes -t ${quoteTmux(pane)} -F '#{pane_id}'`)).length;
+    if (count > 1) {
+      await this.control.command(`kill-pane -t ${quoteTmux(pane)}`);
+      await this.follow();
+    } else await this.replace(pane, signal);
+  }
+
+  /** Reads which pane is active after tmux changed the panes. */
+  private async follow(): Promise<void> {
+    const [active] = await this.control.command(`display -p '#{pane_id}'`);
+    if (active) this.active = active;
+  }
+
+  /**
+   * Resolves with the first non-undefined value of `check`, evaluated on every output, every pane
+   * death and every 200 ms (for screen-based checks). Rejects on timeout, abort or when the server
+   * goes away.
    */
   waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -333,25 +367,32 @@ export class Terminal {
       };
       const onAbort = () => finish(() => reject(new InterruptedError()));
       const timer = setTimeout(() => finish(() => reject(new TimeoutError(timeoutMs))), timeoutMs);
-      const tick = setInterval(() => void this.checkDead().then(run, run), 200);
+      const tick = setInterval(run, 200);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.listeners.add(run);
       run();
     });
   }
 
-  /** Marks panes tmux reports dead (a shell killed by a signal, or whose EXIT marker was lost). */
+  /**
+   * Marks the panes tmux has reaped (told by the pane-died hook) with their exit status, for shells
+   * that end without an EXIT marker: killed by a signal, or replaced by `exec`. A pane whose pty is
+   * closed but whose process tmux has not reaped yet has no status: its own signal comes later.
+   */
   private async checkDead(): Promise<void> {
     if (this.gone !== undefined) return;
-    const lines = await this.control.command(`list-panes -s -F '#{pane_id} #{pane_dead} #{pane_dead_status}'`).catch(() => []);
+    const lines = await this.control.command(`list-panes -s -F '#{pane_id} #{pane_dead} #{pane_dead_status} #{pane_dead_signal}'`).catch(() => []);
     for (const l of lines) {
-      const [id, dead, status] = l.split(' ');
-      if (id && dead === '1') this.pane(id).died(Number(status) || 0, Date.now());
+      const [id, dead, status, signal] = l.split(' ');
+      const code = status ? Number(status) : signal ? 128 + signalNumber(signal) : undefined;
+      if (id && dead === '1' && code !== undefined) this.pane(id).died(code, Date.now());
     }
+    for (const l of [...this.listeners]) l();
   }
 
   /** Kills the server. Idempotent; the runner calls it on every path out, Ctrl-C included. */
   async close(): Promise<void> {
+    this.deaths?.stop();
     await this.control.kill();
   }
 

@@ -163,10 +163,12 @@ export class TmuxControl {
 }
 
 /**
- * Calls `died` each time the server signals `channel`, which its pane-died hook does once it has
- * reaped a pane's process (see tmuxConfig). Control mode has no notification for hooks, and a
- * `wait-for` in the control connection would hold up every command behind it, so a second client
- * waits. tmux keeps a signal sent while nobody waits, so none is lost between two waits.
+ * Calls `died` after each pane death the server announces: its pane-died hook, once it has reaped a
+ * pane's process, unlocks `channel` (see tmuxConfig), which the caller has locked, and a second
+ * client waits to lock it (control mode has no notification for hooks, and a wait in the control
+ * connection would hold up every command behind it). A lock rather than `wait-for -S`: a signal
+ * sent while nobody waits is kept, but a second one erases it, so two deaths while the waiter
+ * starts again were both lost; an unlock is kept however many come, and `died` runs after each.
  *
  * tmux before 3.6 can miss a pane process's SIGCHLD: it sets SIGCHLD to SIG_DFL while libutempter
  * runs its helper, which it does when a pane's pty closes, and the process may end just then. That
@@ -179,7 +181,7 @@ export function watchPaneDeaths(socket: string, serverPid: number, channel: stri
   let stopped = false;
   const wait = (): void => {
     if (stopped) return;
-    child = spawn('tmux', ['-L', socket, 'wait-for', channel], { stdio: 'ignore' });
+    child = spawn('tmux', ['-L', socket, 'wait-for', '-L', channel], { stdio: 'ignore' });
     child.on('error', () => {});
     child.on('exit', (code) => {
       if (stopped || code !== 0) return stop(); // the server is gone (or going)

@@ -77,12 +77,12 @@ export function launcherScript(bash: string, rcfile: string, env: Record<string,
   return `#!/bin/sh\nexec env -i ${vars.join(' ')} ${quoteSh(bash)} --noprofile --rcfile ${quoteSh(rcfile)} -i\n`;
 }
 
-/** The wait-for channel the server signals when a pane's process has ended. */
+/** The wait-for channel the server unlocks when a pane's process has ended (see watchPaneDeaths). */
 export const PANE_DIED_CHANNEL = 'labdeck-pane-died';
 
 /**
  * tmux server options: pinned geometry, no status line, dead panes kept so the runner can see how
- * they died, and a signal on PANE_DIED_CHANNEL when one does.
+ * they died, and PANE_DIED_CHANNEL unlocked when one does.
  */
 export function tmuxConfig(launcher: string, width: number, height: number): string {
   return [
@@ -90,7 +90,7 @@ export function tmuxConfig(launcher: string, width: number, height: number): str
     'set -g default-terminal tmux-256color',
     'set -g status off',
     'set -g remain-on-exit on',
-    `set-hook -g pane-died 'wait-for -S ${PANE_DIED_CHANNEL}'`,
+    `set-hook -g pane-died 'wait-for -U ${PANE_DIED_CHANNEL}'`,
     'set -g history-limit 50000',
     'set -g escape-time 0',
     `set -g default-size ${width}x${height}`,

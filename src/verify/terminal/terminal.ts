@@ -174,7 +174,9 @@ export class Terminal {
     const [server = ''] = await control.command(`display -p '#{pid} #{socket_path}'`);
     const space = server.indexOf(' ');
     control.socketPath = server.slice(space + 1);
+    await control.command(`wait-for -L ${PANE_DIED_CHANNEL}`);
     t.deaths = watchPaneDeaths(o.socket, Number(server.slice(0, space)), PANE_DIED_CHANNEL, () => void t.checkDead());
+    void t.checkDead(); // a shell that ended before the channel was locked
     for (const [pane, text, at] of early) terminal.onOutput(pane, text, at);
     const [first] = await control.command(`display -p '#{pane_id}'`);
     terminal.active = first ?? '%0';

@@ -16,9 +16,10 @@ import { joinSlides, type DraftSlide } from './shared.ts';
 const DIALECT_UNSAFE: Unsafe[] = [
   // `.red[`: a macro; `\.red[` shows the text.
   { character: '.', after: '[A-Za-z_-][\\w-]*(?:\\.[A-Za-z_-][\\w-]*)*\\[', inConstruct: 'phrasing' },
-  // A line of `--` (a step) or `???` (speaker notes).
-  { atBreak: true, character: '-', after: '-[ \\t]*(?:\\r?\\n|$)' },
-  { atBreak: true, character: '?', after: '\\?\\?[ \\t]*(?:\\r?\\n|$)' },
+  // A line of `--` (a step) or `???` (speaker notes). `after` is a lookahead: what it matches is
+  // consumed otherwise, and a consumed line end hid the next `???` line from the pattern.
+  { atBreak: true, character: '-', after: '(?=-[ \\t]*(?:\\r?\\n|$))' },
+  { atBreak: true, character: '?', after: '(?=\\?\\?[ \\t]*(?:\\r?\\n|$))' },
 ];
 
 const macroBlock: Handle = (node: MacroBlock, _parent, state, info) => `.${node.classes.join('.')}[\n\n${state.containerFlow(node as unknown as Root, info)}\n\n]`;

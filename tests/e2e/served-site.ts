@@ -30,16 +30,22 @@ export async function servedSite(manifests: string[]): Promise<ServedSite> {
     report,
     server,
     browser,
-    open: async (path) => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      await page.goto(`${server.url}${path}`);
-      await page.waitForSelector('html[data-labdeck-ready="true"]');
-      return page;
-    },
-    close: async () => {
-      await browser.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    open: (path) => openReady(browser, `${server.url}${path}`),
+    close: () => closeAll(browser, server, dir),
   };
+}
+
+/** A new 1280×720 page at `url`, once labdeck's client controllers are ready. */
+export async function openReady(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(url);
+  await page.waitForSelector('html[data-labdeck-ready="true"]');
+  return page;
+}
+
+/** The browser, then the server, then the temporary folder. */
+export async function closeAll(browser: Browser, server: RunningServer, dir: string): Promise<void> {
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildSite } from '../../src/build/site.ts';
 import { launchChromium } from '../../src/shared/browser.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
+import { closeAll, openReady } from '../e2e/served-site.ts';
 
 export const FIXTURE_MANIFEST = 'tests/present/fixtures/content/decks/present-en.yml';
 
@@ -22,16 +23,7 @@ export async function presentHarness(options: { presenterToken?: string; audienc
     browser,
     deckUrl: (query = '') => `${server.url}present-en.html${query}`,
     /** A new 1280×720 page at `url`, once labdeck's client controllers are ready. */
-    open: async (url: string): Promise<Page> => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      await page.goto(url);
-      await page.waitForSelector('html[data-labdeck-ready="true"]');
-      return page;
-    },
-    close: async () => {
-      await browser.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    open: (url: string): Promise<Page> => openReady(browser, url),
+    close: () => closeAll(browser, server, dir),
   };
 }
